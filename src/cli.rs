@@ -1,0 +1,319 @@
+//! The command line: `serve`, `demo`, `migrate`, `user`, `backup`.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::auth::password;
+use crate::config::{self, Settings};
+use crate::db::{self, BackupOutcome, Db, write_transaction};
+use crate::domain::credit_code::CreditCode;
+use crate::domain::district::DistrictCode;
+use crate::domain::password_policy;
+use crate::domain::role::Role;
+use crate::domain::username::Username;
+use crate::error::AppError;
+use crate::models::audit::Actor;
+use crate::models::enterprise::EnterpriseRef;
+use crate::models::user::{NewUser, User};
+use crate::startup::{self, AppState};
+
+/// SRDI special board (专精特新专板) management for a regional equity exchange center.
+#[derive(Debug, Parser)]
+#[command(name = "srdi-board", version, about, long_about = None)]
+pub struct Cli {
+    /// Database: `sqlite://data/srdi-board.db` (default), a file path, or `postgres://user:pass@host/db`.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (applies pending migrations first; needs an admin account).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "SRDI_BIND", default_value = config::DEFAULT_BIND)]
+        bind: String,
+    },
+    /// Create or reuse a demo database, load demo data, print one account per role, and serve.
+    Demo {
+        /// Address to listen on.
+        #[arg(long, env = "SRDI_BIND", default_value = config::DEFAULT_BIND)]
+        bind: String,
+    },
+    /// Apply pending database migrations and list them.
+    Migrate,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Make a consistent copy of the database while it runs (SQLite), or print the
+    /// pg_dump command to use (PostgreSQL).
+    Backup {
+        /// The new file to write.
+        #[arg(long)]
+        to: PathBuf,
+    },
+}
+
+/// Account commands. Passwords come from `SRDI_PASSWORD` or are prompted for twice.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account.
+    Add {
+        /// Account name: 3-32 of a-z, 0-9, '.', '_', '-'.
+        #[arg(long)]
+        username: String,
+        /// admin, staff, official, expert or enterprise.
+        #[arg(long)]
+        role: Role,
+        /// The enterprise's unified social credit code (enterprise accounts only).
+        #[arg(long)]
+        enterprise: Option<String>,
+        /// Limit a staff or official account to these district codes (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        districts: Vec<String>,
+        /// Name shown in the interface (defaults to the username).
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Make the user choose a new password at first sign-in.
+        #[arg(long)]
+        temporary: bool,
+    },
+    /// Disable an account and end its sessions.
+    Disable {
+        /// The account name.
+        username: String,
+    },
+    /// Set an account's password (ends its sessions).
+    SetPassword {
+        /// The account name.
+        username: String,
+        /// Make the user choose a new password at next sign-in.
+        #[arg(long)]
+        temporary: bool,
+    },
+}
+
+/// Parses arguments, runs the command, and maps failure to exit code 1 with a message.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let url_for = |default: &str| {
+        cli.database_url
+            .clone()
+            .unwrap_or_else(|| default.to_string())
+    };
+    match cli.command {
+        Command::Serve { ref bind } => {
+            let db = open(&url_for(config::DEFAULT_DATABASE_URL))?;
+            migrate(&db)?;
+            let admins = User::count_active_admins(&mut *db.conn()?)?;
+            if admins == 0 {
+                anyhow::bail!(
+                    "this database has no administrator account, so nobody could sign in.\n\
+                     Create one first:\n    srdi-board user add --username admin --role admin\n\
+                     (or try everything with demo data: srdi-board demo)"
+                );
+            }
+            serve(db, &url_for(config::DEFAULT_DATABASE_URL), bind)
+        }
+        Command::Demo { ref bind } => {
+            let url = url_for(config::DEMO_DATABASE_URL);
+            let db = open(&url)?;
+            migrate(&db)?;
+            let accounts = crate::demo::load(&db)?;
+            println!("\nDemo accounts (demo only; never use these passwords elsewhere):");
+            println!("  {:<18} {:<11} {}", "username", "role", "password");
+            for a in &accounts {
+                println!(
+                    "  {:<18} {:<11} {}",
+                    a.username,
+                    a.role.as_str(),
+                    a.password
+                );
+            }
+            println!();
+            serve(db, &url, bind)
+        }
+        Command::Migrate => {
+            let db = open(&url_for(config::DEFAULT_DATABASE_URL))?;
+            migrate(&db)?;
+            Ok(())
+        }
+        Command::User { command } => {
+            let db = open(&url_for(config::DEFAULT_DATABASE_URL))?;
+            migrate(&db)?;
+            user_command(&db, command)
+        }
+        Command::Backup { to } => {
+            let db = open(&url_for(config::DEFAULT_DATABASE_URL))?;
+            match db::backup(&db, &to)? {
+                BackupOutcome::Copied => println!("backup written to {}", to.display()),
+                BackupOutcome::UsePgDump(cmd) => {
+                    println!("PostgreSQL databases are backed up with pg_dump; run:\n    {cmd}")
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn open(url: &str) -> anyhow::Result<Db> {
+    let pool_size = std::env::var("SRDI_POOL_SIZE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(16);
+    Ok(Db::connect(url, pool_size)?)
+}
+
+fn migrate(db: &Db) -> anyhow::Result<()> {
+    let mut conn = db.conn()?;
+    let applied = db::run_migrations(&mut conn)?;
+    if applied.is_empty() {
+        println!("database is up to date ({})", db.target().backend_name());
+    } else {
+        for m in &applied {
+            println!("applied migration {m}");
+        }
+    }
+    Ok(())
+}
+
+fn serve(db: Db, url: &str, bind: &str) -> anyhow::Result<()> {
+    let settings = Settings::from_env(url.to_string())?;
+    if !settings.cookie_key_configured {
+        tracing::warn!(
+            "SRDI_SECRET_KEY is not set: using a random key, so flash messages and sign-in forms do not survive a restart or work across several app servers"
+        );
+    }
+    let listener =
+        TcpListener::bind(bind).map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
+    let addr = listener.local_addr()?;
+    let state = AppState::new(db, settings);
+    println!("srdi-board listening on http://{addr}  (Ctrl-C to stop)");
+    actix_web::rt::System::new().block_on(async move { startup::run(listener, state)?.await })?;
+    Ok(())
+}
+
+/// Reads a new password from `SRDI_PASSWORD`, or asks twice without echo; checks the policy.
+fn read_password(username: &str) -> anyhow::Result<String> {
+    let pw = match std::env::var("SRDI_PASSWORD") {
+        Ok(p) if !p.is_empty() => p,
+        _ => {
+            let a = rpassword::prompt_password(format!("New password for {username}: "))?;
+            let b = rpassword::prompt_password("Repeat it: ")?;
+            if a != b {
+                anyhow::bail!("the two passwords differ");
+            }
+            a
+        }
+    };
+    password_policy::check(&pw, username).map_err(|p| anyhow::anyhow!("{p}"))?;
+    Ok(pw)
+}
+
+fn user_command(db: &Db, command: UserCommand) -> anyhow::Result<()> {
+    let actor = Actor::cli();
+    match command {
+        UserCommand::Add {
+            username,
+            role,
+            enterprise,
+            districts,
+            display_name,
+            temporary,
+        } => {
+            let username = Username::parse(&username)?;
+            let districts = districts
+                .iter()
+                .filter(|d| !d.trim().is_empty())
+                .map(|d| DistrictCode::parse(d))
+                .collect::<Result<Vec<_>, _>>()?;
+            if !districts.is_empty() && !role.can_be_district_scoped() {
+                anyhow::bail!("--districts applies to staff and official accounts only");
+            }
+            let mut conn = db.conn()?;
+            let enterprise_id = match (role, enterprise) {
+                (Role::Enterprise, Some(code)) => {
+                    let code = CreditCode::parse(&code)?;
+                    let e = EnterpriseRef::by_credit_code(&mut conn, &code)?.ok_or_else(|| {
+                        anyhow::anyhow!("no enterprise with credit code {code} is registered")
+                    })?;
+                    Some(e.id)
+                }
+                (Role::Enterprise, None) => {
+                    anyhow::bail!("an enterprise account needs --enterprise CREDIT_CODE")
+                }
+                (_, Some(_)) => anyhow::bail!("--enterprise applies to enterprise accounts only"),
+                (_, None) => None,
+            };
+            let pw = read_password(username.as_str())?;
+            let hash = password::hash(&pw)?;
+            let new = NewUser {
+                display_name: display_name.unwrap_or_else(|| username.to_string()),
+                username,
+                password_hash: hash,
+                role,
+                enterprise_id,
+                all_districts: districts.is_empty(),
+                districts,
+                must_change_password: temporary,
+            };
+            let user = write_transaction(&mut conn, |c| {
+                User::create(c, &actor, &new).map_err(AppError::from)
+            })?;
+            println!("created {} account '{}'", user.role, user.username);
+        }
+        UserCommand::Disable { username } => {
+            let mut conn = db.conn()?;
+            let user = User::by_username(&mut conn, &username)?
+                .ok_or_else(|| anyhow::anyhow!("no account named '{username}'"))?;
+            write_transaction(&mut conn, |c| {
+                User::set_disabled(c, &actor, user.id, true).map_err(AppError::from)
+            })?;
+            println!("disabled '{}' and ended its sessions", user.username);
+        }
+        UserCommand::SetPassword {
+            username,
+            temporary,
+        } => {
+            let mut conn = db.conn()?;
+            let user = User::by_username(&mut conn, &username)?
+                .ok_or_else(|| anyhow::anyhow!("no account named '{username}'"))?;
+            let pw = read_password(&user.username)?;
+            let hash = password::hash(&pw)?;
+            write_transaction(&mut conn, |c| {
+                User::set_password(c, &actor, user.id, &hash, temporary).map_err(AppError::from)
+            })?;
+            println!("password of '{}' set; its sessions ended", user.username);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,349 @@
+//! One binary, two databases: SQLite (embedded default) and PostgreSQL, chosen at
+//! run time from the URL. Pool, connection setup, migrations, and the one helper
+//! through which blocking diesel calls leave the async executor.
+
+use std::path::Path;
+use std::time::Duration;
+
+use actix_web::web;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::error::AppError;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// A connection to either database; queries written once run on both.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    /// A PostgreSQL server (several app servers may share it).
+    Postgres(diesel::PgConnection),
+    /// A SQLite file (the embedded default).
+    Sqlite(diesel::SqliteConnection),
+}
+
+/// Which database a URL names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbTarget {
+    /// A file path (from `sqlite://path`, `sqlite:path` or a plain path).
+    Sqlite(String),
+    /// A libpq URL.
+    Postgres(String),
+}
+
+impl DbTarget {
+    /// Picks the backend from the URL itself rather than trying each in turn, so that
+    /// a wrong password or a down server reports the real error.
+    pub fn from_url(url: &str) -> DbTarget {
+        let u = url.trim();
+        if u.starts_with("postgres://") || u.starts_with("postgresql://") {
+            DbTarget::Postgres(u.to_string())
+        } else {
+            let path = u
+                .strip_prefix("sqlite://")
+                .or_else(|| u.strip_prefix("sqlite:"))
+                .unwrap_or(u);
+            DbTarget::Sqlite(path.to_string())
+        }
+    }
+
+    /// Short backend name for messages.
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            DbTarget::Sqlite(_) => "SQLite",
+            DbTarget::Postgres(_) => "PostgreSQL",
+        }
+    }
+}
+
+/// Why a connection could not be made or prepared; carries the driver's message.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    /// The driver refused the connection (bad URL, server down, wrong password ...).
+    #[error("cannot connect to {backend}: {source}")]
+    Connect {
+        /// SQLite or PostgreSQL.
+        backend: &'static str,
+        /// The driver's own message.
+        source: diesel::ConnectionError,
+    },
+    /// The per-connection settings failed.
+    #[error("cannot prepare the {backend} connection: {source}")]
+    Setup {
+        /// SQLite or PostgreSQL.
+        backend: &'static str,
+        /// The statement's error.
+        source: diesel::result::Error,
+    },
+    /// The folder for the SQLite file could not be made.
+    #[error("cannot create the folder for the SQLite file {path}: {source}")]
+    Folder {
+        /// The folder.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+}
+
+/// Makes connections for the pool and sets each one up.
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    target: DbTarget,
+}
+
+impl ConnectionManager {
+    /// A manager for the database the URL names.
+    pub fn new(url: &str) -> Self {
+        ConnectionManager {
+            target: DbTarget::from_url(url),
+        }
+    }
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = ConnectError;
+
+    fn connect(&self) -> Result<DbConnection, ConnectError> {
+        let backend = self.target.backend_name();
+        match &self.target {
+            DbTarget::Sqlite(path) => {
+                if let Some(dir) = Path::new(path)
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                {
+                    std::fs::create_dir_all(dir).map_err(|source| ConnectError::Folder {
+                        path: dir.display().to_string(),
+                        source,
+                    })?;
+                }
+                let mut c = diesel::SqliteConnection::establish(path)
+                    .map_err(|source| ConnectError::Connect { backend, source })?;
+                // busy_timeout first: every later statement may meet a writer's lock.
+                c.batch_execute(
+                    "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
+                     PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16000;",
+                )
+                .map_err(|source| ConnectError::Setup { backend, source })?;
+                Ok(DbConnection::Sqlite(c))
+            }
+            DbTarget::Postgres(url) => {
+                let mut c = diesel::PgConnection::establish(url)
+                    .map_err(|source| ConnectError::Connect { backend, source })?;
+                c.batch_execute("SET TIME ZONE 'UTC'")
+                    .map_err(|source| ConnectError::Setup { backend, source })?;
+                Ok(DbConnection::Postgres(c))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectError> {
+        let backend = self.target.backend_name();
+        conn.batch_execute("SELECT 1")
+            .map_err(|source| ConnectError::Setup { backend, source })
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// The shared pool handle given to every handler.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool<ConnectionManager>,
+    target: DbTarget,
+}
+
+/// A pooled connection.
+pub type Conn = PooledConnection<ConnectionManager>;
+
+impl Db {
+    /// Connects once (to report a real error at once), prepares the database (WAL for
+    /// SQLite, set once), then builds the pool.
+    pub fn connect(url: &str, pool_size: u32) -> Result<Db, ConnectError> {
+        let manager = ConnectionManager::new(url);
+        let mut first = manager.connect()?;
+        if let DbConnection::Sqlite(c) = &mut first {
+            c.batch_execute("PRAGMA journal_mode = WAL;")
+                .map_err(|source| ConnectError::Setup {
+                    backend: "SQLite",
+                    source,
+                })?;
+        }
+        drop(first);
+        let pool = Pool::builder()
+            .max_size(pool_size)
+            .connection_timeout(Duration::from_secs(15))
+            .build_unchecked(manager.clone());
+        Ok(Db {
+            pool,
+            target: manager.target,
+        })
+    }
+
+    /// Which database this is.
+    pub fn target(&self) -> &DbTarget {
+        &self.target
+    }
+
+    /// Whether this is the SQLite backend.
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self.target, DbTarget::Sqlite(_))
+    }
+
+    /// A connection for synchronous callers (CLI, tests, startup).
+    pub fn conn(&self) -> Result<Conn, AppError> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Pool statistics: (connections open, connections idle).
+    pub fn pool_state(&self) -> (u32, u32) {
+        let s = self.pool.state();
+        (s.connections, s.idle_connections)
+    }
+
+    /// Runs blocking reads off the async executor.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await?
+    }
+
+    /// Runs a write off the async executor inside one write transaction: all of it
+    /// lands or none of it does.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.read(move |conn| write_transaction(conn, f)).await
+    }
+}
+
+/// Runs `f` in a transaction that takes the write lock up front on SQLite
+/// (`BEGIN IMMEDIATE`: a deferred one fails with "database is locked" when two
+/// writers meet) and a plain one on PostgreSQL. Rolls back on any error.
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+        }
+        DbConnection::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    let outcome = f(conn);
+    let finish = |conn: &mut DbConnection, commit: bool| -> diesel::QueryResult<()> {
+        match (conn, commit) {
+            (DbConnection::Sqlite(c), true) => AnsiTransactionManager::commit_transaction(c),
+            (DbConnection::Sqlite(c), false) => AnsiTransactionManager::rollback_transaction(c),
+            (DbConnection::Postgres(c), true) => AnsiTransactionManager::commit_transaction(c),
+            (DbConnection::Postgres(c), false) => AnsiTransactionManager::rollback_transaction(c),
+        }
+    };
+    match outcome {
+        Ok(v) => match finish(conn, true) {
+            Ok(()) => Ok(v),
+            Err(e) => {
+                let _ = finish(conn, false);
+                Err(e.into())
+            }
+        },
+        Err(e) => {
+            if let Err(rb) = finish(conn, false) {
+                tracing::error!(error = %rb, "rollback failed");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Applies pending migrations and returns their names. On PostgreSQL an advisory
+/// lock makes app servers that start together run them once.
+pub fn run_migrations(conn: &mut DbConnection) -> Result<Vec<String>, AppError> {
+    fn apply<C: MigrationHarness<B>, B: diesel::backend::Backend>(
+        c: &mut C,
+        m: fn() -> EmbeddedMigrations,
+    ) -> Result<Vec<String>, AppError> {
+        let pending: Vec<String> = c
+            .pending_migrations(m())
+            .map_err(AppError::migration)?
+            .iter()
+            .map(|m| m.name().to_string())
+            .collect();
+        if !pending.is_empty() {
+            c.run_pending_migrations(m()).map_err(AppError::migration)?;
+        }
+        Ok(pending)
+    }
+    match conn {
+        DbConnection::Sqlite(c) => apply(c, || SQLITE_MIGRATIONS),
+        DbConnection::Postgres(c) => {
+            const LOCK: i64 = 0x5344_5249; // "SDRI"
+            diesel::sql_query(format!("SELECT pg_advisory_lock({LOCK})")).execute(c)?;
+            let result = apply(c, || POSTGRES_MIGRATIONS);
+            diesel::sql_query(format!("SELECT pg_advisory_unlock({LOCK})")).execute(c)?;
+            result
+        }
+    }
+}
+
+/// Reverts the newest migration (used by tests that check every `down.sql`).
+pub fn revert_all_migrations(conn: &mut DbConnection) -> Result<usize, AppError> {
+    match conn {
+        DbConnection::Sqlite(c) => c
+            .revert_all_migrations(SQLITE_MIGRATIONS)
+            .map(|v| v.len())
+            .map_err(AppError::migration),
+        DbConnection::Postgres(c) => c
+            .revert_all_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len())
+            .map_err(AppError::migration),
+    }
+}
+
+/// Makes a consistent online copy of a SQLite database (`VACUUM INTO`). For
+/// PostgreSQL returns the `pg_dump` command to run instead.
+pub fn backup(db: &Db, to: &Path) -> Result<BackupOutcome, AppError> {
+    match db.target() {
+        DbTarget::Sqlite(_) => {
+            if to.exists() {
+                return Err(AppError::BadRequest(format!(
+                    "{} already exists; choose a new file",
+                    to.display()
+                )));
+            }
+            let mut conn = db.conn()?;
+            let dest = to.display().to_string().replace('\'', "''");
+            conn.batch_execute(&format!("VACUUM INTO '{dest}'"))?;
+            Ok(BackupOutcome::Copied)
+        }
+        DbTarget::Postgres(url) => Ok(BackupOutcome::UsePgDump(format!(
+            "pg_dump --format=custom --file='{}' '{}'",
+            to.display(),
+            url
+        ))),
+    }
+}
+
+/// What `backup` did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum BackupOutcome {
+    /// The SQLite copy is written.
+    Copied,
+    /// PostgreSQL: run this command.
+    UsePgDump(String),
+}

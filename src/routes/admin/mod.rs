@@ -1,0 +1,4 @@
+//! Administration: accounts and their sessions.
+
+pub mod sessions;
+pub mod users;

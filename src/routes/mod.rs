@@ -1,0 +1,92 @@
+//! HTTP handlers, grouped by area. Handlers are thin: extract, authorise, call a
+//! model or domain function, render or redirect.
+
+pub mod admin;
+pub mod assets;
+pub mod audit;
+pub mod auth;
+pub mod health;
+pub mod home;
+
+use actix_web::middleware::from_fn;
+use actix_web::web;
+
+use crate::auth::guard::{ADMIN, AUDIT_READERS, gate};
+use crate::error::AppError;
+
+/// The route table, grouped by who may use it.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/healthz", web::get().to(health::healthz))
+        .route("/static/{file:.*}", web::get().to(assets::serve))
+        // Anyone: signing in and out, language.
+        .route("/login", web::get().to(auth::login_form))
+        .route("/login", web::post().to(auth::login))
+        .route("/logout", web::post().to(auth::logout))
+        .route("/lang", web::post().to(auth::set_language))
+        // Any signed-in account.
+        .route("/", web::get().to(home::home))
+        .route("/password", web::get().to(auth::password_form))
+        .route("/password", web::post().to(auth::change_password))
+        // Administrators.
+        .service(
+            web::scope("/admin")
+                .wrap(from_fn(|req, next| gate(ADMIN, req, next)))
+                .route("/users", web::get().to(admin::users::list))
+                .route("/users", web::post().to(admin::users::create))
+                .route("/users/new", web::get().to(admin::users::new_form))
+                .route("/users/{id}", web::get().to(admin::users::edit_form))
+                .route("/users/{id}", web::post().to(admin::users::update))
+                .route("/users/{id}/disable", web::post().to(admin::users::disable))
+                .route("/users/{id}/enable", web::post().to(admin::users::enable))
+                .route(
+                    "/users/{id}/password",
+                    web::post().to(admin::users::reset_password),
+                )
+                .route(
+                    "/users/{id}/sessions/end",
+                    web::post().to(admin::users::end_sessions),
+                )
+                .route("/sessions", web::get().to(admin::sessions::online))
+                .route("/sessions/{id}/end", web::post().to(admin::sessions::end)),
+        )
+        // Administrators and officials.
+        .service(
+            web::scope("/audit")
+                .wrap(from_fn(|req, next| gate(AUDIT_READERS, req, next)))
+                .route("", web::get().to(audit::list)),
+        );
+}
+
+/// Unknown paths.
+pub async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}
+
+/// A local path to go to after a form, or `/` for anything that could leave the site.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.contains("://") =>
+        {
+            n.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_site() {
+        assert_eq!(safe_next(Some("/admin/users?q=1")), "/admin/users?q=1");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

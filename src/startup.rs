@@ -1,0 +1,80 @@
+//! Builds the HTTP server: state, middleware and the route table.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, DefaultHeaders, ErrorHandlers, from_fn};
+use actix_web::{App, HttpServer, web};
+use tracing_actix_web::TracingLogger;
+
+use crate::auth::session;
+use crate::config::Settings;
+use crate::db::Db;
+use crate::routes;
+use crate::views;
+
+/// What every handler shares.
+pub struct AppState {
+    pub db: Db,
+    pub settings: Settings,
+    /// Verified against when a sign-in names no account (equal timing).
+    pub dummy_hash: String,
+}
+
+impl AppState {
+    /// Builds the state (computes the dummy hash once).
+    pub fn new(db: Db, settings: Settings) -> AppState {
+        AppState {
+            db,
+            settings,
+            dummy_hash: crate::auth::password::dummy_hash(),
+        }
+    }
+}
+
+/// Content-Security-Policy: no inline script, no framing, same-origin everything.
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+     font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+fn security_headers(https: bool) -> DefaultHeaders {
+    let h = DefaultHeaders::new()
+        .add(("Content-Security-Policy", CSP))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "same-origin"))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"))
+        .add((
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=()",
+        ));
+    if https {
+        h.add((
+            "Strict-Transport-Security",
+            "max-age=31536000; includeSubDomains",
+        ))
+    } else {
+        h
+    }
+}
+
+/// Starts serving on an already-bound listener (tests bind port 0).
+pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+    let https = state.settings.https;
+    let data = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            // Forms are small; anything larger is refused before it is read.
+            .app_data(web::PayloadConfig::new(256 * 1024))
+            .wrap(from_fn(session::middleware))
+            .wrap(ErrorHandlers::new().default_handler(views::error_page))
+            .wrap(security_headers(https))
+            .wrap(Compress::default())
+            .wrap(TracingLogger::default())
+            .configure(routes::configure)
+            .default_service(web::to(routes::not_found))
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

@@ -1,0 +1,253 @@
+//! Page structs (one per template) and the context every page shares: the
+//! language, the signed-in account, the CSRF token, the flash and navigation.
+
+pub mod flash;
+
+use std::future::{Ready, ready};
+
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
+use actix_web::dev::{Payload, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use crate::auth::session::{AnonCsrf, CurrentUser, SignedIn};
+use crate::domain::locale::Locale;
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::startup::AppState;
+use flash::Flash;
+
+/// The language cookie's name.
+pub const LANG_COOKIE: &str = "srdi_lang";
+
+/// A navigation link.
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    pub href: &'static str,
+    pub label_key: &'static str,
+    pub active: bool,
+}
+
+/// What every page template receives as `ctx`.
+#[derive(Debug, Clone)]
+pub struct PageCtx {
+    pub locale: Locale,
+    pub user: Option<CurrentUser>,
+    pub csrf: String,
+    pub flash: Option<Flash>,
+    /// The current path and query, for the language switch to come back to.
+    pub here: String,
+    pub nav: Vec<NavItem>,
+}
+
+fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
+    let mut items = vec![("/", "nav.home")];
+    match role {
+        Role::Admin => {
+            items.push(("/admin/users", "nav.users"));
+            items.push(("/admin/sessions", "nav.sessions"));
+            items.push(("/audit", "nav.audit"));
+        }
+        Role::Official => items.push(("/audit", "nav.audit")),
+        Role::Staff | Role::Expert | Role::Enterprise => {}
+    }
+    items
+}
+
+impl PageCtx {
+    /// Builds the context from what the session middleware put in the request.
+    pub fn from_request(req: &HttpRequest) -> PageCtx {
+        let ext = req.extensions();
+        let signed = ext.get::<SignedIn>();
+        let user = signed.map(|s| s.user.clone());
+        let csrf = signed
+            .map(|s| s.csrf_token.clone())
+            .or_else(|| ext.get::<AnonCsrf>().map(|a| a.0.clone()))
+            .unwrap_or_default();
+        let locale = req
+            .cookie(LANG_COOKIE)
+            .map(|c| Locale::from_tag(c.value()))
+            .unwrap_or_default();
+        let path = req.path();
+        let nav = user
+            .as_ref()
+            .filter(|u| !u.must_change_password)
+            .map(|u| {
+                nav_for(u.role)
+                    .into_iter()
+                    .map(|(href, label_key)| NavItem {
+                        href,
+                        label_key,
+                        active: if href == "/" {
+                            path == "/"
+                        } else {
+                            path.starts_with(href)
+                        },
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        PageCtx {
+            locale,
+            user,
+            csrf,
+            flash: ext.get::<Flash>().cloned(),
+            here: req
+                .uri()
+                .path_and_query()
+                .map_or("/", |pq| pq.as_str())
+                .to_string(),
+            nav,
+        }
+    }
+
+    /// The text for a locale key in the page's language.
+    pub fn t(&self, key: &str) -> String {
+        rust_i18n::t!(key, locale = self.locale.tag()).into_owned()
+    }
+
+    /// The text for a key with its `%{arg}` placeholder filled.
+    pub fn t1(&self, key: &str, arg: &str) -> String {
+        self.t(key).replace("%{arg}", arg)
+    }
+
+    /// The text of the flash message, if any.
+    pub fn flash_text(&self) -> String {
+        match &self.flash {
+            Some(f) => self.t1(&f.key, f.arg.as_deref().unwrap_or("")),
+            None => String::new(),
+        }
+    }
+
+    /// A role's display name.
+    pub fn role_name(&self, role: &Role) -> String {
+        self.t(&format!("role.{}", role.as_str()))
+    }
+
+    /// A timestamp as shown in tables (UTC+8, China Standard Time).
+    pub fn datetime(&self, at: &chrono::NaiveDateTime) -> String {
+        (*at + chrono::Duration::hours(8))
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    }
+}
+
+impl FromRequest for PageCtx {
+    type Error = AppError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(PageCtx::from_request(req)))
+    }
+}
+
+/// Renders a template into a response with the given status.
+pub fn render<T: Template>(
+    status: actix_web::http::StatusCode,
+    page: &T,
+) -> Result<HttpResponse, AppError> {
+    let html = page
+        .render()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(html))
+}
+
+/// Renders a template with status 200.
+pub fn page<T: Template>(page: &T) -> Result<HttpResponse, AppError> {
+    render(actix_web::http::StatusCode::OK, page)
+}
+
+/// A 303 redirect that carries a flash message to the next page.
+pub fn redirect_with_flash(state: &web::Data<AppState>, to: &str, flash: Flash) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to.to_string()))
+        .cookie(flash.cookie(&state.settings.cookie_key, state.settings.https))
+        .finish()
+}
+
+/// The error page.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub ctx: PageCtx,
+    pub status: u16,
+    pub title_key: &'static str,
+}
+
+/// Replaces the body of an error response (one raised as an error, not a page a
+/// handler rendered on purpose) with the error page in the user's language. Never
+/// shows internals.
+pub fn error_page<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let has_page = res.response().error().is_none()
+        && res.response().headers().get(header::CONTENT_TYPE).is_some();
+    if has_page {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let title_key = match status.as_u16() {
+        403 => "error.forbidden",
+        404 => "error.not_found",
+        405 => "error.method",
+        413 => "error.too_large",
+        400..=499 => "error.bad_request",
+        _ => "error.internal",
+    };
+    let ctx = PageCtx::from_request(res.request());
+    let html = ErrorPage {
+        ctx,
+        status: status.as_u16(),
+        title_key,
+    }
+    .render()
+    .unwrap_or_else(|_| format!("<!doctype html><title>{status}</title><h1>{status}</h1>"));
+    let (req, mut resp) = res.into_parts();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    let resp = resp.set_body(BoxBody::new(html));
+    let res: ServiceResponse<EitherBody<B, BoxBody>> =
+        ServiceResponse::new(req, resp).map_into_right_body();
+    Ok(ErrorHandlerResponse::Response(res))
+}
+
+/// Messages to show beside form fields: (field, locale key, argument).
+#[derive(Debug, Default, Clone)]
+pub struct FieldErrors(Vec<(&'static str, &'static str, String)>);
+
+impl FieldErrors {
+    /// Adds a message for `field`.
+    pub fn add(&mut self, field: &'static str, key: &'static str) {
+        self.0.push((field, key, String::new()));
+    }
+
+    /// Adds a message whose `%{arg}` is filled with `arg`.
+    pub fn add_with(&mut self, field: &'static str, key: &'static str, arg: impl Into<String>) {
+        self.0.push((field, key, arg.into()));
+    }
+
+    /// Whether all fields passed.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The message for `field` in the page's language ("" when the field passed).
+    pub fn text(&self, ctx: &PageCtx, field: &str) -> String {
+        self.0
+            .iter()
+            .find(|(f, _, _)| *f == field)
+            .map(|(_, key, arg)| ctx.t1(key, arg))
+            .unwrap_or_default()
+    }
+
+    /// Whether `field` has a message.
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|(f, _, _)| *f == field)
+    }
+}
