@@ -74,9 +74,12 @@ pub async fn gate(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let role = req.extensions().get::<SignedIn>().map(|s| s.user.role);
-    match role {
-        Some(r) if roles.contains(&r) => next.call(req).await,
-        Some(_) => Err(AppError::Forbidden.into()),
-        None => Err(login_required(req.request()).into()),
-    }
+    // Refusals become responses here (not errors) so the error-page middleware
+    // outside renders them in the user's language.
+    let refusal = match role {
+        Some(r) if roles.contains(&r) => return Ok(next.call(req).await?.map_into_left_body()),
+        Some(_) => AppError::Forbidden,
+        None => login_required(req.request()),
+    };
+    Ok(req.error_response(refusal).map_into_right_body())
 }

@@ -65,10 +65,6 @@ impl SignedIn {
 #[derive(Debug, Clone)]
 pub struct AnonCsrf(pub String);
 
-/// Set when the request carried a session cookie that is no longer valid.
-#[derive(Debug, Clone, Copy)]
-pub struct SessionEnded;
-
 /// 32 random bytes, hex-encoded.
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
@@ -190,6 +186,8 @@ pub async fn middleware(
     let ip = client_ip(req.request(), state.settings.trust_proxy);
     let mut response_cookies: Vec<Cookie<'static>> = Vec::new();
     let mut signed_in = false;
+    // The request carried a session cookie that is no longer valid.
+    let mut session_ended = false;
 
     if let Some(cookie) = req.cookie(SESSION_COOKIE) {
         let hash = token_hash(cookie.value());
@@ -239,11 +237,11 @@ pub async fn middleware(
                     .db
                     .write(move |conn| Ok(Session::end(conn, id)?))
                     .await?;
-                req.extensions_mut().insert(SessionEnded);
+                session_ended = true;
                 response_cookies.push(removal_cookie(SESSION_COOKIE, https));
             }
             Lookup::Unknown => {
-                req.extensions_mut().insert(SessionEnded);
+                session_ended = true;
                 response_cookies.push(removal_cookie(SESSION_COOKIE, https));
             }
         }
@@ -272,8 +270,12 @@ pub async fn middleware(
         .and_then(|c| verify(&state.settings.cookie_key, &c))
         .and_then(|v| Flash::decode(&v));
     let had_flash = req.cookie(FLASH_COOKIE).is_some();
+    let ended_notice = Flash::info("login.session_ended");
     if let Some(f) = flash {
         req.extensions_mut().insert(f);
+    } else if session_ended {
+        // Shown on this page, or carried to the next one if this is a redirect.
+        req.extensions_mut().insert(ended_notice.clone());
     }
 
     let must_change = req
@@ -296,6 +298,9 @@ pub async fn middleware(
     // A flash is shown once: clear it after a page (not a redirect) displayed it.
     if had_flash && !sets_flash && !res.status().is_redirection() {
         response_cookies.push(removal_cookie(FLASH_COOKIE, https));
+    }
+    if session_ended && !had_flash && !sets_flash && res.status().is_redirection() {
+        response_cookies.push(ended_notice.cookie(&state.settings.cookie_key, https));
     }
     for c in response_cookies {
         let _ = res.response_mut().add_cookie(&c);

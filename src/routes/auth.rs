@@ -2,7 +2,7 @@
 
 use actix_web::cookie::{Cookie, SameSite, time};
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
@@ -10,7 +10,7 @@ use crate::auth::Auth;
 use crate::auth::csrf::{CsrfForm, Empty};
 use crate::auth::login::{self, Attempt, Outcome};
 use crate::auth::password;
-use crate::auth::session::{self, SESSION_COOKIE, SessionEnded, client_ip, removal_cookie};
+use crate::auth::session::{self, SESSION_COOKIE, client_ip, removal_cookie};
 use crate::domain::locale::Locale;
 use crate::domain::password_policy;
 use crate::error::AppError;
@@ -32,7 +32,6 @@ pub struct LoginPage {
     pub next: String,
     /// Locale key of the error above the form, with its argument.
     pub error: Option<(&'static str, String)>,
-    pub session_ended: bool,
 }
 
 /// `?next=` on the sign-in page.
@@ -42,23 +41,17 @@ pub struct NextQuery {
 }
 
 /// `GET /login`
-pub async fn login_form(
-    req: HttpRequest,
-    ctx: PageCtx,
-    q: web::Query<NextQuery>,
-) -> Result<HttpResponse, AppError> {
+pub async fn login_form(ctx: PageCtx, q: web::Query<NextQuery>) -> Result<HttpResponse, AppError> {
     if ctx.user.is_some() {
         return Ok(HttpResponse::SeeOther()
             .insert_header((header::LOCATION, "/"))
             .finish());
     }
-    let session_ended = req.extensions().get::<SessionEnded>().is_some();
     page(&LoginPage {
         ctx,
         username: String::new(),
         next: safe_next(q.next.as_deref()),
         error: None,
-        session_ended,
     })
 }
 
@@ -142,7 +135,6 @@ pub async fn login(
             username: form.username,
             next,
             error: Some(error),
-            session_ended: false,
         },
     )
 }

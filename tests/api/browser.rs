@@ -1,0 +1,145 @@
+//! A real browser signs in through the form. Needs Debian's `chromium` and
+//! `chromium-driver`; without them the test says so and passes, unless
+//! `SRDI_REQUIRE_BROWSER=1` (set by `.ci/run`) makes it fail.
+
+use srdi_board::domain::role::Role;
+
+use crate::helpers::{PASSWORD, TestApp};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+fn browser_available() -> bool {
+    let present =
+        std::path::Path::new(CHROMIUM).exists() && std::path::Path::new(CHROMEDRIVER).exists();
+    if !present {
+        let msg = "browser tests did NOT run: install chromium and chromium-driver (apt-get install chromium chromium-driver)";
+        if std::env::var("SRDI_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+            panic!("{msg}");
+        }
+        eprintln!("{msg}");
+    }
+    present
+}
+
+/// A chromedriver on a free port, stopped when dropped.
+struct Driver {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut child = std::process::Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        // Ready when it says so on stdout (no guessing with sleeps).
+        use std::io::BufRead;
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let ready = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .any(|l| l.contains("started successfully"));
+        assert!(ready, "chromedriver did not start");
+        // Keep draining its output so it never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        Driver { child, port }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn connect(driver: &Driver) -> fantoccini::Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": CHROMIUM,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-quic", "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--window-size=1280,900"]
+        }),
+    );
+    fantoccini::ClientBuilder::native()
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("chromedriver session")
+}
+
+fn screenshot_dir() -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join("test-output");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn signs_in_through_the_real_form() {
+    if !browser_available() {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    app.user("browser.admin", Role::Admin);
+    let driver = Driver::start();
+    let c = connect(&driver).await;
+    let result = async {
+        use fantoccini::Locator;
+        c.goto(&app.url("/")).await?;
+        // Anonymous: sent to the sign-in page.
+        assert!(c.current_url().await?.path().starts_with("/login"));
+        c.find(Locator::Css("#username"))
+            .await?
+            .send_keys("browser.admin")
+            .await?;
+        c.find(Locator::Css("#password"))
+            .await?
+            .send_keys(PASSWORD)
+            .await?;
+        let png = c.screenshot().await?;
+        std::fs::write(screenshot_dir().join("login.png"), png).unwrap();
+        c.find(Locator::Css("form.stacked button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        // Wait for the home page itself (its stat cards), not the sign-in page's heading.
+        c.wait().for_element(Locator::Css("main .grid")).await?;
+        let h1 = c.find(Locator::Css("main h1")).await?.text().await?;
+        assert!(
+            h1.contains("browser.admin display"),
+            "home greets the user: {h1}"
+        );
+        assert_eq!(c.current_url().await?.path(), "/");
+        let png = c.screenshot().await?;
+        std::fs::write(screenshot_dir().join("home-admin.png"), png).unwrap();
+        // One click to English.
+        c.find(Locator::Css("button.lang")).await?.click().await?;
+        c.wait()
+            .for_element(Locator::Css("html[lang=en] nav.mainnav"))
+            .await?;
+        let nav = c.find(Locator::Css("nav.mainnav")).await?.text().await?;
+        assert!(nav.contains("Users"), "English navigation: {nav}");
+        c.goto(&app.url("/admin/users")).await?;
+        let png = c.screenshot().await?;
+        std::fs::write(screenshot_dir().join("users-en.png"), png).unwrap();
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    let _ = c.close().await;
+    result.expect("browser steps");
+}

@@ -1,0 +1,12 @@
+//! Black-box HTTP tests through a spawned app. Each test has its own database:
+//! SQLite by default, PostgreSQL when `TEST_DATABASE_URL` is set.
+
+mod access;
+mod admin_users;
+mod auth;
+mod browser;
+mod cli;
+mod helpers;
+mod i18n;
+mod migrations;
+mod security;
