@@ -165,10 +165,50 @@ fn allowed_before_password_change(path: &str) -> bool {
         || path.starts_with("/static/")
 }
 
-enum Lookup {
-    Valid(Box<(Session, User, DataScope)>),
-    Expired(i32),
-    Unknown,
+/// What the session cookie turned out to be.
+enum Resolved {
+    /// A valid session (its activity recorded if due).
+    Valid(Box<SignedIn>),
+    /// The cookie named a session that is over (now deleted) or never existed.
+    Ended,
+}
+
+/// Looks the token up and applies the idle and absolute limits.
+async fn resolve(state: &AppState, token: &str, ip: String) -> Result<Resolved, crate::error::AppError> {
+    let hash = token_hash(token);
+    let now = crate::models::now();
+    let (idle, absolute) = (state.settings.session_idle, state.settings.session_absolute);
+    let found = state
+        .db
+        .read(move |conn| {
+            let Some((s, u)) = Session::by_token_hash(conn, &hash)? else { return Ok(None) };
+            let scope = u.scope(conn)?;
+            Ok(Some((s, u, scope)))
+        })
+        .await?;
+    let Some((s, u, scope)) = found else { return Ok(Resolved::Ended) };
+    let id = s.id;
+    if u.disabled || now - s.last_seen_at > idle || now - s.created_at > absolute {
+        state.db.write(move |conn| Ok(Session::end(conn, id)?)).await?;
+        return Ok(Resolved::Ended);
+    }
+    if now - s.last_seen_at > TOUCH_EVERY {
+        state.db.write(move |conn| Ok(Session::touch(conn, id, now)?)).await?;
+    }
+    Ok(Resolved::Valid(Box::new(SignedIn {
+        session_id: s.id,
+        csrf_token: s.csrf_token,
+        ip,
+        user: CurrentUser {
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            role: u.role,
+            enterprise_id: u.enterprise_id,
+            must_change_password: u.must_change_password,
+            scope,
+        },
+    })))
 }
 
 /// Loads the session (if any) into the request, enforces the idle and absolute
@@ -190,60 +230,17 @@ pub async fn middleware(
     let mut session_ended = false;
 
     if let Some(cookie) = req.cookie(SESSION_COOKIE) {
-        let hash = token_hash(cookie.value());
-        let now = crate::models::now();
-        let (idle, absolute) = (state.settings.session_idle, state.settings.session_absolute);
-        let lookup = state
-            .db
-            .read(move |conn| {
-                let Some((s, u)) = Session::by_token_hash(conn, &hash)? else {
-                    return Ok(Lookup::Unknown);
-                };
-                if u.disabled || now - s.last_seen_at > idle || now - s.created_at > absolute {
-                    return Ok(Lookup::Expired(s.id));
-                }
-                let scope = u.scope(conn)?;
-                Ok(Lookup::Valid(Box::new((s, u, scope))))
-            })
-            .await?;
-        match lookup {
-            Lookup::Valid(found) => {
-                let (s, u, scope) = *found;
-                if now - s.last_seen_at > TOUCH_EVERY {
-                    let id = s.id;
-                    state
-                        .db
-                        .write(move |conn| Ok(Session::touch(conn, id, now)?))
-                        .await?;
-                }
-                req.extensions_mut().insert(SignedIn {
-                    session_id: s.id,
-                    csrf_token: s.csrf_token,
-                    ip: ip.clone(),
-                    user: CurrentUser {
-                        id: u.id,
-                        username: u.username,
-                        display_name: u.display_name,
-                        role: u.role,
-                        enterprise_id: u.enterprise_id,
-                        must_change_password: u.must_change_password,
-                        scope,
-                    },
-                });
+        match resolve(&state, cookie.value(), ip).await {
+            Ok(Resolved::Valid(signed)) => {
+                req.extensions_mut().insert(*signed);
                 signed_in = true;
             }
-            Lookup::Expired(id) => {
-                state
-                    .db
-                    .write(move |conn| Ok(Session::end(conn, id)?))
-                    .await?;
+            Ok(Resolved::Ended) => {
                 session_ended = true;
                 response_cookies.push(removal_cookie(SESSION_COOKIE, https));
             }
-            Lookup::Unknown => {
-                session_ended = true;
-                response_cookies.push(removal_cookie(SESSION_COOKIE, https));
-            }
+            // A database failure becomes an error page (rendered further out).
+            Err(e) => return Ok(req.error_response(e).map_into_right_body()),
         }
     }
 

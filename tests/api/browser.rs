@@ -89,6 +89,12 @@ fn screenshot_dir() -> std::path::PathBuf {
     dir
 }
 
+async fn shot(c: &fantoccini::Client, name: &str) -> Result<(), fantoccini::error::CmdError> {
+    let png = c.screenshot().await?;
+    std::fs::write(screenshot_dir().join(format!("{name}.png")), png).unwrap();
+    Ok(())
+}
+
 #[tokio::test]
 async fn signs_in_through_the_real_form() {
     if !browser_available() {
@@ -111,8 +117,7 @@ async fn signs_in_through_the_real_form() {
             .await?
             .send_keys(PASSWORD)
             .await?;
-        let png = c.screenshot().await?;
-        std::fs::write(screenshot_dir().join("login.png"), png).unwrap();
+        shot(&c, "login").await?;
         c.find(Locator::Css("form.stacked button[type=submit]"))
             .await?
             .click()
@@ -125,8 +130,7 @@ async fn signs_in_through_the_real_form() {
             "home greets the user: {h1}"
         );
         assert_eq!(c.current_url().await?.path(), "/");
-        let png = c.screenshot().await?;
-        std::fs::write(screenshot_dir().join("home-admin.png"), png).unwrap();
+        shot(&c, "home-admin").await?;
         // One click to English.
         c.find(Locator::Css("button.lang")).await?.click().await?;
         c.wait()
@@ -135,8 +139,29 @@ async fn signs_in_through_the_real_form() {
         let nav = c.find(Locator::Css("nav.mainnav")).await?.text().await?;
         assert!(nav.contains("Users"), "English navigation: {nav}");
         c.goto(&app.url("/admin/users")).await?;
-        let png = c.screenshot().await?;
-        std::fs::write(screenshot_dir().join("users-en.png"), png).unwrap();
+        shot(&c, "users-en").await?;
+        // Back to Chinese; a refused form keeps the input and says what to fix beside each field.
+        c.find(Locator::Css("button.lang")).await?.click().await?;
+        c.wait().for_element(Locator::Css("html[lang=zh-CN] nav.mainnav")).await?;
+        c.goto(&app.url("/admin/users/new")).await?;
+        c.find(Locator::Css("#username")).await?.send_keys("x").await?;
+        c.find(Locator::Css("#display_name")).await?.send_keys("测试 用户").await?;
+        c.find(Locator::Css("#role")).await?.select_by_value("enterprise").await?;
+        c.find(Locator::Css("#enterprise")).await?.send_keys("91370200163562681H").await?;
+        c.find(Locator::Css("form.stacked button[type=submit]")).await?.click().await?;
+        let err = c.wait().for_element(Locator::Css("#enterprise-error")).await?.text().await?;
+        assert!(err.contains("GB 32100"), "{err}");
+        let kept = c.find(Locator::Css("#display_name")).await?.prop("value").await?;
+        assert_eq!(kept.as_deref(), Some("测试 用户"));
+        shot(&c, "user-form-errors").await?;
+        c.goto(&app.url("/audit")).await?;
+        shot(&c, "audit").await?;
+        c.goto(&app.url("/admin/sessions")).await?;
+        shot(&c, "sessions").await?;
+        // The same pages on a phone.
+        c.set_window_size(390, 844).await?;
+        c.goto(&app.url("/")).await?;
+        shot(&c, "home-phone").await?;
         Ok::<_, fantoccini::error::CmdError>(())
     }
     .await;

@@ -262,3 +262,16 @@ async fn oversized_forms_are_refused() {
         .unwrap();
     assert_eq!(r.status(), 413);
 }
+
+#[tokio::test]
+async fn unexpected_failures_show_a_plain_page_without_internals() {
+    let app = TestApp::spawn().await;
+    app.user("unlucky", Role::Staff);
+    // Break the database under the app.
+    app.sql("DROP TABLE login_throttle");
+    let r = app.login(&app.client(), "unlucky", PASSWORD).await;
+    assert_eq!(r.status(), 500);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("系统出现错误"));
+    assert!(!html.contains("login_throttle") && !html.to_lowercase().contains("diesel"), "no internals");
+}
