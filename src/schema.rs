@@ -2,6 +2,50 @@
 // migrations); both backends share it. Regenerate, never hand-edit.
 
 diesel::table! {
+    annual_data (id) {
+        id -> Integer,
+        enterprise_id -> Integer,
+        year -> Integer,
+        revenue -> Nullable<BigInt>,
+        main_business_revenue -> Nullable<BigInt>,
+        net_profit -> Nullable<BigInt>,
+        total_assets -> Nullable<BigInt>,
+        total_liabilities -> Nullable<BigInt>,
+        rd_expense -> Nullable<BigInt>,
+        employees -> Nullable<Integer>,
+        rd_staff -> Nullable<Integer>,
+        ip_class1 -> Nullable<Integer>,
+        ip_class1_high_value -> Nullable<Integer>,
+        ip_class1_self -> Nullable<Integer>,
+        ip_class2 -> Nullable<Integer>,
+        equity_financing -> Nullable<BigInt>,
+        digitalisation_level -> Nullable<Integer>,
+        rd_institution_level -> Nullable<Integer>,
+        quality_items -> Nullable<Integer>,
+        market_share -> Nullable<Double>,
+        own_brand -> Nullable<Bool>,
+        updated_at -> Timestamp,
+        updated_by -> Nullable<Integer>,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    annual_submissions (id) {
+        id -> Integer,
+        enterprise_id -> Integer,
+        year -> Integer,
+        payload -> Text,
+        status -> Text,
+        submitted_by -> Integer,
+        submitted_at -> Timestamp,
+        decided_by -> Nullable<Integer>,
+        decided_at -> Nullable<Timestamp>,
+        return_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         id -> Integer,
         at -> Timestamp,
@@ -15,6 +59,34 @@ diesel::table! {
         district_code -> Nullable<Text>,
         before_json -> Nullable<Text>,
         after_json -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    board_conditions (id) {
+        id -> Integer,
+        tier -> Text,
+        key -> Text,
+        field -> Text,
+        value -> Text,
+        label_zh -> Text,
+        label_en -> Text,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    board_entries (id) {
+        id -> Integer,
+        enterprise_id -> Integer,
+        action -> Text,
+        tier_from -> Nullable<Text>,
+        tier_to -> Nullable<Text>,
+        source_board -> Text,
+        reason -> Text,
+        effective_on -> Date,
+        recorded_by -> Nullable<Integer>,
+        recorded_at -> Timestamp,
     }
 }
 
@@ -36,6 +108,29 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> Integer,
         archived_at -> Nullable<Timestamp>,
+        legal_representative -> Text,
+        founded_on -> Nullable<Date>,
+        company_type -> Text,
+        registered_capital -> Nullable<BigInt>,
+        industry_section -> Nullable<Text>,
+        industry_division -> Nullable<Text>,
+        niche_market -> Text,
+        main_product -> Text,
+        niche_since -> Nullable<Integer>,
+        product_field -> Integer,
+        strategic_emerging -> Bool,
+        high_tech_title -> Bool,
+        sci_award_year -> Nullable<Integer>,
+        meets_common_gate -> Bool,
+        has_shareholder_register -> Bool,
+        recommending_institution -> Text,
+        contact_name -> Text,
+        contact_phone -> Text,
+        contact_email -> Text,
+        current_tier -> Nullable<Text>,
+        tier_since -> Nullable<Date>,
+        current_level -> Nullable<Text>,
+        level_expires_on -> Nullable<Date>,
     }
 }
 
@@ -46,6 +141,62 @@ diesel::table! {
         first_failure_at -> Timestamp,
         last_failure_at -> Timestamp,
         locked_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    qualification_events (id) {
+        id -> Integer,
+        qualification_id -> Integer,
+        enterprise_id -> Integer,
+        action -> Text,
+        on_date -> Date,
+        expires_before -> Nullable<Date>,
+        expires_after -> Nullable<Date>,
+        note -> Text,
+        recorded_by -> Nullable<Integer>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    qualifications (id) {
+        id -> Integer,
+        enterprise_id -> Integer,
+        level -> Text,
+        batch -> Text,
+        recognized_on -> Date,
+        expires_on -> Date,
+        revoked_on -> Nullable<Date>,
+        revoke_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    rubric_results (id) {
+        id -> Integer,
+        enterprise_id -> Integer,
+        year -> Integer,
+        rubric_code -> Text,
+        rubric_version -> Text,
+        total -> Nullable<Double>,
+        passed -> Bool,
+        result -> Text,
+        computed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rubric_versions (id) {
+        id -> Integer,
+        code -> Text,
+        version -> Text,
+        definition -> Text,
+        builtin -> Bool,
+        created_at -> Timestamp,
     }
 }
 
@@ -86,19 +237,37 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(annual_data -> enterprises (enterprise_id));
+diesel::joinable!(annual_data -> users (updated_by));
+diesel::joinable!(annual_submissions -> enterprises (enterprise_id));
 diesel::joinable!(audit_log -> enterprises (enterprise_id));
 diesel::joinable!(audit_log -> users (actor_id));
+diesel::joinable!(board_entries -> enterprises (enterprise_id));
+diesel::joinable!(board_entries -> users (recorded_by));
 diesel::joinable!(enterprises -> districts (district_code));
+diesel::joinable!(qualification_events -> enterprises (enterprise_id));
+diesel::joinable!(qualification_events -> qualifications (qualification_id));
+diesel::joinable!(qualification_events -> users (recorded_by));
+diesel::joinable!(qualifications -> enterprises (enterprise_id));
+diesel::joinable!(rubric_results -> enterprises (enterprise_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(user_districts -> districts (district_code));
 diesel::joinable!(user_districts -> users (user_id));
 diesel::joinable!(users -> enterprises (enterprise_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    annual_data,
+    annual_submissions,
     audit_log,
+    board_conditions,
+    board_entries,
     districts,
     enterprises,
     login_throttle,
+    qualification_events,
+    qualifications,
+    rubric_results,
+    rubric_versions,
     sessions,
     user_districts,
     users,

@@ -174,26 +174,40 @@ enum Resolved {
 }
 
 /// Looks the token up and applies the idle and absolute limits.
-async fn resolve(state: &AppState, token: &str, ip: String) -> Result<Resolved, crate::error::AppError> {
+async fn resolve(
+    state: &AppState,
+    token: &str,
+    ip: String,
+) -> Result<Resolved, crate::error::AppError> {
     let hash = token_hash(token);
     let now = crate::models::now();
     let (idle, absolute) = (state.settings.session_idle, state.settings.session_absolute);
     let found = state
         .db
         .read(move |conn| {
-            let Some((s, u)) = Session::by_token_hash(conn, &hash)? else { return Ok(None) };
+            let Some((s, u)) = Session::by_token_hash(conn, &hash)? else {
+                return Ok(None);
+            };
             let scope = u.scope(conn)?;
             Ok(Some((s, u, scope)))
         })
         .await?;
-    let Some((s, u, scope)) = found else { return Ok(Resolved::Ended) };
+    let Some((s, u, scope)) = found else {
+        return Ok(Resolved::Ended);
+    };
     let id = s.id;
     if u.disabled || now - s.last_seen_at > idle || now - s.created_at > absolute {
-        state.db.write(move |conn| Ok(Session::end(conn, id)?)).await?;
+        state
+            .db
+            .write(move |conn| Ok(Session::end(conn, id)?))
+            .await?;
         return Ok(Resolved::Ended);
     }
     if now - s.last_seen_at > TOUCH_EVERY {
-        state.db.write(move |conn| Ok(Session::touch(conn, id, now)?)).await?;
+        state
+            .db
+            .write(move |conn| Ok(Session::touch(conn, id, now)?))
+            .await?;
     }
     Ok(Resolved::Valid(Box::new(SignedIn {
         session_id: s.id,

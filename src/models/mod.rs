@@ -1,9 +1,12 @@
 //! Database access: row structs, inserts, updates and the queries over them.
 //! Anything that writes more than one row runs inside `db::write_transaction`.
 
+pub mod annual;
 pub mod audit;
+pub mod board;
 pub mod district;
 pub mod enterprise;
+pub mod qualification;
 pub mod session;
 pub mod throttle;
 pub mod user;

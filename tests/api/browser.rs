@@ -142,16 +142,42 @@ async fn signs_in_through_the_real_form() {
         shot(&c, "users-en").await?;
         // Back to Chinese; a refused form keeps the input and says what to fix beside each field.
         c.find(Locator::Css("button.lang")).await?.click().await?;
-        c.wait().for_element(Locator::Css("html[lang=zh-CN] nav.mainnav")).await?;
+        c.wait()
+            .for_element(Locator::Css("html[lang=zh-CN] nav.mainnav"))
+            .await?;
         c.goto(&app.url("/admin/users/new")).await?;
-        c.find(Locator::Css("#username")).await?.send_keys("x").await?;
-        c.find(Locator::Css("#display_name")).await?.send_keys("测试 用户").await?;
-        c.find(Locator::Css("#role")).await?.select_by_value("enterprise").await?;
-        c.find(Locator::Css("#enterprise")).await?.send_keys("91370200163562681H").await?;
-        c.find(Locator::Css("form.stacked button[type=submit]")).await?.click().await?;
-        let err = c.wait().for_element(Locator::Css("#enterprise-error")).await?.text().await?;
+        c.find(Locator::Css("#username"))
+            .await?
+            .send_keys("x")
+            .await?;
+        c.find(Locator::Css("#display_name"))
+            .await?
+            .send_keys("测试 用户")
+            .await?;
+        c.find(Locator::Css("#role"))
+            .await?
+            .select_by_value("enterprise")
+            .await?;
+        c.find(Locator::Css("#enterprise"))
+            .await?
+            .send_keys("91370200163562681H")
+            .await?;
+        c.find(Locator::Css("form.stacked button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        let err = c
+            .wait()
+            .for_element(Locator::Css("#enterprise-error"))
+            .await?
+            .text()
+            .await?;
         assert!(err.contains("GB 32100"), "{err}");
-        let kept = c.find(Locator::Css("#display_name")).await?.prop("value").await?;
+        let kept = c
+            .find(Locator::Css("#display_name"))
+            .await?
+            .prop("value")
+            .await?;
         assert_eq!(kept.as_deref(), Some("测试 用户"));
         shot(&c, "user-form-errors").await?;
         c.goto(&app.url("/audit")).await?;

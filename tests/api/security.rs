@@ -273,5 +273,8 @@ async fn unexpected_failures_show_a_plain_page_without_internals() {
     assert_eq!(r.status(), 500);
     let html = r.text().await.unwrap();
     assert!(html.contains("系统出现错误"));
-    assert!(!html.contains("login_throttle") && !html.to_lowercase().contains("diesel"), "no internals");
+    assert!(
+        !html.contains("login_throttle") && !html.to_lowercase().contains("diesel"),
+        "no internals"
+    );
 }

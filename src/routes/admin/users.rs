@@ -10,8 +10,9 @@ use crate::auth::csrf::{CsrfForm, Empty};
 use crate::auth::guard::ADMIN;
 use crate::auth::{Auth, password};
 use crate::db::DbConnection;
-use crate::domain::credit_code::{CreditCode, CreditCodeError};
+use crate::domain::credit_code::CreditCode;
 use crate::domain::district::DistrictCode;
+use crate::domain::enterprise::credit_code_problem;
 use crate::domain::role::Role;
 use crate::domain::username::Username;
 use crate::error::AppError;
@@ -119,21 +120,6 @@ struct ValidForm {
     districts: Vec<DistrictCode>,
 }
 
-fn credit_code_error(e: &CreditCodeError) -> (&'static str, String) {
-    match e {
-        CreditCodeError::Length(n) => ("field.credit_code_length", n.to_string()),
-        CreditCodeError::Character { pos, ch } => {
-            ("field.credit_code_char", format!("{pos}: {ch}"))
-        }
-        CreditCodeError::OrganisationCheck { expected } => {
-            ("field.credit_code_org", expected.to_string())
-        }
-        CreditCodeError::CodeCheck { expected } => {
-            ("field.credit_code_check", expected.to_string())
-        }
-    }
-}
-
 /// Checks every field (all of them, so the user sees every problem at once).
 fn validate(
     conn: &mut DbConnection,
@@ -152,7 +138,7 @@ fn validate(
     if role == Some(Role::Enterprise) {
         match CreditCode::parse(&form.enterprise) {
             Err(e) => {
-                let (key, arg) = credit_code_error(&e);
+                let (key, arg) = credit_code_problem(&e);
                 errors.add_with("enterprise", key, arg);
             }
             Ok(code) => match EnterpriseRef::by_credit_code(conn, &code)? {
