@@ -194,8 +194,7 @@ fn open(url: &str) -> anyhow::Result<Db> {
 }
 
 fn migrate(db: &Db) -> anyhow::Result<()> {
-    let mut conn = db.conn()?;
-    let applied = db::run_migrations(&mut conn)?;
+    let applied = startup::prepare_database(db)?;
     if applied.is_empty() {
         println!("database is up to date ({})", db.target().backend_name());
     } else {

@@ -24,6 +24,7 @@ diesel::table! {
         quality_items -> Nullable<Integer>,
         market_share -> Nullable<Double>,
         own_brand -> Nullable<Bool>,
+        distinctive_points -> Nullable<Double>,
         updated_at -> Timestamp,
         updated_by -> Nullable<Integer>,
         version -> Integer,

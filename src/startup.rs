@@ -32,6 +32,17 @@ impl AppState {
     }
 }
 
+/// Applies pending migrations and stores built-in reference data that lives in
+/// code (the MIIT rubric versions). Returns the names of the migrations applied.
+pub fn prepare_database(db: &Db) -> Result<Vec<String>, crate::error::AppError> {
+    let mut conn = db.conn()?;
+    let applied = crate::db::run_migrations(&mut conn)?;
+    crate::db::write_transaction(&mut conn, |c| {
+        crate::models::rubric::ensure_builtins(c).map_err(crate::error::AppError::from)
+    })?;
+    Ok(applied)
+}
+
 /// Content-Security-Policy: no inline script, no framing, same-origin everything.
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
      font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";

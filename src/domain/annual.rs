@@ -3,6 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::enterprise::FieldProblem;
+use super::money;
+
 /// The figures of one enterprise for one year. Money in yuan.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AnnualFigures {
@@ -43,6 +46,8 @@ pub struct AnnualFigures {
     pub market_share: Option<f64>,
     /// Owns a brand.
     pub own_brand: Option<bool>,
+    /// Staff's score on the province's local distinctiveness indicators, 0-15.
+    pub distinctive_points: Option<f64>,
 }
 
 /// Ratios derived from a year's figures (and the previous year's, for growth). Percent.
@@ -168,6 +173,195 @@ pub fn check(f: &AnnualFigures, this_year: i32) -> Vec<(&'static str, &'static s
     out
 }
 
+/// Annual figures as typed (or read from a CSV row): money in 万元, all text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AnnualInput {
+    pub year: String,
+    pub revenue: String,
+    pub main_business_revenue: String,
+    pub net_profit: String,
+    pub total_assets: String,
+    pub total_liabilities: String,
+    pub rd_expense: String,
+    pub employees: String,
+    pub rd_staff: String,
+    pub ip_class1: String,
+    pub ip_class1_high_value: String,
+    pub ip_class1_self: String,
+    pub ip_class2: String,
+    pub equity_financing: String,
+    pub digitalisation_level: String,
+    pub rd_institution_level: String,
+    pub quality_items: String,
+    /// Percent.
+    pub market_share: String,
+    /// Checkbox / `是`/`否` / `1`/`0`; empty is missing.
+    pub own_brand: String,
+    /// 0-15, scored by staff.
+    pub distinctive_points: String,
+}
+
+fn int_field(field: &'static str, raw: &str, out: &mut Vec<FieldProblem>) -> Option<i32> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return None;
+    }
+    match v.parse::<i32>() {
+        Ok(n) => Some(n),
+        Err(_) => {
+            out.push(FieldProblem::new(field, "field.whole_number"));
+            None
+        }
+    }
+}
+
+fn money_field(
+    field: &'static str,
+    raw: &str,
+    negative: bool,
+    out: &mut Vec<FieldProblem>,
+) -> Option<i64> {
+    money::parse_wan(raw, negative).unwrap_or_else(|e| {
+        out.push(FieldProblem::new(field, e.message_key()));
+        None
+    })
+}
+
+impl AnnualInput {
+    /// Parses and checks the figures; every problem is reported with its field.
+    pub fn parse(&self, this_year: i32) -> Result<AnnualFigures, Vec<FieldProblem>> {
+        let mut out = Vec::new();
+        let year = match self.year.trim().parse::<i32>() {
+            Ok(y) => y,
+            Err(_) => {
+                out.push(FieldProblem::new("year", "field.year_range"));
+                0
+            }
+        };
+        let f = AnnualFigures {
+            year,
+            revenue: money_field("revenue", &self.revenue, false, &mut out),
+            main_business_revenue: money_field(
+                "main_business_revenue",
+                &self.main_business_revenue,
+                false,
+                &mut out,
+            ),
+            net_profit: money_field("net_profit", &self.net_profit, true, &mut out),
+            total_assets: money_field("total_assets", &self.total_assets, false, &mut out),
+            total_liabilities: money_field(
+                "total_liabilities",
+                &self.total_liabilities,
+                false,
+                &mut out,
+            ),
+            rd_expense: money_field("rd_expense", &self.rd_expense, false, &mut out),
+            employees: int_field("employees", &self.employees, &mut out),
+            rd_staff: int_field("rd_staff", &self.rd_staff, &mut out),
+            ip_class1: int_field("ip_class1", &self.ip_class1, &mut out),
+            ip_class1_high_value: int_field(
+                "ip_class1_high_value",
+                &self.ip_class1_high_value,
+                &mut out,
+            ),
+            ip_class1_self: int_field("ip_class1_self", &self.ip_class1_self, &mut out),
+            ip_class2: int_field("ip_class2", &self.ip_class2, &mut out),
+            equity_financing: money_field(
+                "equity_financing",
+                &self.equity_financing,
+                false,
+                &mut out,
+            ),
+            digitalisation_level: int_field(
+                "digitalisation_level",
+                &self.digitalisation_level,
+                &mut out,
+            ),
+            rd_institution_level: int_field(
+                "rd_institution_level",
+                &self.rd_institution_level,
+                &mut out,
+            ),
+            quality_items: int_field("quality_items", &self.quality_items, &mut out),
+            market_share: match self.market_share.trim().trim_end_matches('%') {
+                "" => None,
+                v => match v.parse::<f64>() {
+                    Ok(x) if x.is_finite() => Some(x),
+                    _ => {
+                        out.push(FieldProblem::new("market_share", "field.percent_range"));
+                        None
+                    }
+                },
+            },
+            distinctive_points: match self.distinctive_points.trim() {
+                "" => None,
+                v => match v.parse::<f64>() {
+                    Ok(x) if (0.0..=15.0).contains(&x) => Some(x),
+                    _ => {
+                        out.push(FieldProblem::new("distinctive_points", "field.points_0_15"));
+                        None
+                    }
+                },
+            },
+            own_brand: match self.own_brand.trim() {
+                "" => None,
+                "on" | "1" | "true" | "yes" | "是" | "有" | "Y" | "y" => Some(true),
+                "0" | "false" | "no" | "否" | "无" | "N" | "n" => Some(false),
+                _ => {
+                    out.push(FieldProblem::new("own_brand", "field.yes_no"));
+                    None
+                }
+            },
+        };
+        if out.is_empty() {
+            out.extend(
+                check(&f, this_year)
+                    .into_iter()
+                    .map(|(field, key)| FieldProblem::new(field, key)),
+            );
+        }
+        if out.is_empty() { Ok(f) } else { Err(out) }
+    }
+}
+
+impl AnnualFigures {
+    /// The figures as a form shows them (万元, plain numbers).
+    pub fn to_input(&self) -> AnnualInput {
+        let n = |v: Option<i32>| v.map(|x| x.to_string()).unwrap_or_default();
+        let m = money::input_wan;
+        AnnualInput {
+            year: self.year.to_string(),
+            revenue: m(self.revenue),
+            main_business_revenue: m(self.main_business_revenue),
+            net_profit: m(self.net_profit),
+            total_assets: m(self.total_assets),
+            total_liabilities: m(self.total_liabilities),
+            rd_expense: m(self.rd_expense),
+            employees: n(self.employees),
+            rd_staff: n(self.rd_staff),
+            ip_class1: n(self.ip_class1),
+            ip_class1_high_value: n(self.ip_class1_high_value),
+            ip_class1_self: n(self.ip_class1_self),
+            ip_class2: n(self.ip_class2),
+            equity_financing: m(self.equity_financing),
+            digitalisation_level: n(self.digitalisation_level),
+            rd_institution_level: n(self.rd_institution_level),
+            quality_items: n(self.quality_items),
+            market_share: self.market_share.map(|x| x.to_string()).unwrap_or_default(),
+            distinctive_points: self
+                .distinctive_points
+                .map(|x| x.to_string())
+                .unwrap_or_default(),
+            own_brand: match self.own_brand {
+                Some(true) => "1".into(),
+                Some(false) => "0".into(),
+                None => String::new(),
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,6 +411,41 @@ mod tests {
         // A previous year that is not the year before is not used for growth.
         let r = ratios(&year(2024, 10, 10), Some(&year(2021, 5, 5)));
         assert_eq!(r.revenue_growth, None);
+    }
+
+    #[test]
+    fn typed_input_parses_and_round_trips() {
+        let input = AnnualInput {
+            year: "2024".into(),
+            revenue: "12,000".into(),
+            main_business_revenue: "10800".into(),
+            net_profit: "-35.5".into(),
+            rd_expense: "600".into(),
+            employees: "180".into(),
+            market_share: "12.5%".into(),
+            own_brand: "是".into(),
+            ..Default::default()
+        };
+        let f = input.parse(2025).unwrap();
+        assert_eq!(f.revenue, Some(120_000_000));
+        assert_eq!(f.net_profit, Some(-355_000));
+        assert_eq!(f.market_share, Some(12.5));
+        assert_eq!(f.own_brand, Some(true));
+        assert_eq!(f.total_assets, None, "empty is missing");
+        assert_eq!(f.to_input().parse(2025).unwrap(), f);
+        let bad = AnnualInput {
+            year: "2024".into(),
+            employees: "many".into(),
+            revenue: "-1".into(),
+            ..Default::default()
+        };
+        let fields: Vec<_> = bad
+            .parse(2025)
+            .unwrap_err()
+            .into_iter()
+            .map(|p| p.field)
+            .collect();
+        assert_eq!(fields, vec!["revenue", "employees"]);
     }
 
     #[test]

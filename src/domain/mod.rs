@@ -28,6 +28,7 @@ macro_rules! text_enum {
 }
 
 pub mod annual;
+pub mod assessment;
 pub mod credit_code;
 pub mod district;
 pub mod enterprise;
@@ -37,6 +38,7 @@ pub mod money;
 pub mod password_policy;
 pub mod qualification;
 pub mod role;
+pub mod rubric;
 pub mod scope;
 pub mod throttle;
 pub mod tier;

@@ -37,6 +37,15 @@ impl DataScope {
         }
     }
 
+    /// Whether records may be created in (or moved to) `district` under this scope.
+    pub fn covers_district(&self, district: &str) -> bool {
+        match self {
+            DataScope::All => true,
+            DataScope::Districts(ds) => ds.iter().any(|d| d.as_str() == district),
+            DataScope::Enterprise(_) | DataScope::Nothing => false,
+        }
+    }
+
     /// Whether an enterprise in `district` with id `enterprise_id` is visible.
     pub fn allows(&self, enterprise_id: i32, district: &str) -> bool {
         match self {
@@ -92,5 +101,8 @@ mod tests {
         assert!(DataScope::Enterprise(3).allows(3, "370202"));
         assert!(!DataScope::Enterprise(3).allows(4, "370202"));
         assert!(!DataScope::Nothing.allows(1, "370212"));
+        assert!(s.covers_district("370212") && !s.covers_district("370202"));
+        assert!(DataScope::All.covers_district("370202"));
+        assert!(!DataScope::Enterprise(3).covers_district("370202"));
     }
 }

@@ -35,6 +35,7 @@ pub struct AnnualRow {
     pub quality_items: Option<i32>,
     pub market_share: Option<f64>,
     pub own_brand: Option<bool>,
+    pub distinctive_points: Option<f64>,
     pub updated_at: NaiveDateTime,
     pub updated_by: Option<i32>,
     pub version: i32,
@@ -63,6 +64,7 @@ impl AnnualRow {
             quality_items: self.quality_items,
             market_share: self.market_share,
             own_brand: self.own_brand,
+            distinctive_points: self.distinctive_points,
         }
     }
 }
@@ -88,6 +90,7 @@ macro_rules! figure_columns {
             annual_data::quality_items.eq($f.quality_items),
             annual_data::market_share.eq($f.market_share),
             annual_data::own_brand.eq($f.own_brand),
+            annual_data::distinctive_points.eq($f.distinctive_points),
         )
     };
 }
@@ -154,6 +157,7 @@ pub fn save(
                 ))
                 .execute(conn)?;
             audit_year(conn, actor, e, Some(&row.figures()), f)?;
+            refresh_assessments(conn, e, f.year)?;
         }
         None => {
             diesel::insert_into(annual_data::table)
@@ -167,9 +171,18 @@ pub fn save(
                 ))
                 .execute(conn)?;
             audit_year(conn, actor, e, None, f)?;
+            refresh_assessments(conn, e, f.year)?;
         }
     }
     Ok(true)
+}
+
+/// Stored rubric results of this year and the next (whose growth figures use this
+/// year) follow the data.
+fn refresh_assessments(conn: &mut DbConnection, e: &Enterprise, year: i32) -> QueryResult<()> {
+    super::rubric::refresh_results(conn, e, year)?;
+    super::rubric::refresh_results(conn, e, year + 1)?;
+    Ok(())
 }
 
 fn audit_year(

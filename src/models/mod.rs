@@ -7,6 +7,7 @@ pub mod board;
 pub mod district;
 pub mod enterprise;
 pub mod qualification;
+pub mod rubric;
 pub mod session;
 pub mod throttle;
 pub mod user;

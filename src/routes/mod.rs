@@ -5,6 +5,7 @@ pub mod admin;
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod enterprises;
 pub mod health;
 pub mod home;
 
@@ -27,6 +28,74 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/", web::get().to(home::home))
         .route("/password", web::get().to(auth::password_form))
         .route("/password", web::post().to(auth::change_password))
+        // The registry (each handler checks the role and the data scope itself).
+        .route("/enterprises", web::get().to(enterprises::list::list))
+        .route("/enterprises", web::post().to(enterprises::record::create))
+        .route(
+            "/enterprises/new",
+            web::get().to(enterprises::record::new_form),
+        )
+        .route(
+            "/enterprises/{id}",
+            web::get().to(enterprises::record::show),
+        )
+        .route(
+            "/enterprises/{id}",
+            web::post().to(enterprises::record::update),
+        )
+        .route(
+            "/enterprises/{id}/edit",
+            web::get().to(enterprises::record::edit_form),
+        )
+        .route(
+            "/enterprises/{id}/archive",
+            web::post().to(enterprises::record::archive),
+        )
+        .route(
+            "/enterprises/{id}/restore",
+            web::post().to(enterprises::record::restore),
+        )
+        .route(
+            "/enterprises/{id}/board-moves",
+            web::post().to(enterprises::board::create),
+        )
+        .route(
+            "/enterprises/{id}/qualifications",
+            web::post().to(enterprises::titles::grant),
+        )
+        .route(
+            "/enterprises/{id}/rubric",
+            web::get().to(enterprises::rubric::view),
+        )
+        .route(
+            "/enterprises/{id}/annual",
+            web::get().to(enterprises::annual::form),
+        )
+        .route(
+            "/enterprises/{id}/annual",
+            web::post().to(enterprises::annual::save),
+        )
+        .route(
+            "/qualifications/expiring",
+            web::get().to(enterprises::titles::expiring),
+        )
+        .route(
+            "/qualifications/{id}/re-review",
+            web::post().to(enterprises::titles::re_review),
+        )
+        .route(
+            "/qualifications/{id}/revocation",
+            web::post().to(enterprises::titles::revoke),
+        )
+        .route("/submissions", web::get().to(enterprises::annual::queue))
+        .route(
+            "/submissions/{id}/approval",
+            web::post().to(enterprises::annual::approve),
+        )
+        .route(
+            "/submissions/{id}/return",
+            web::post().to(enterprises::annual::return_it),
+        )
         // Administrators.
         .service(
             web::scope("/admin")

@@ -45,13 +45,26 @@ pub struct PageCtx {
 fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
     let mut items = vec![("/", "nav.home")];
     match role {
-        Role::Admin => {
-            items.push(("/admin/users", "nav.users"));
-            items.push(("/admin/sessions", "nav.sessions"));
-            items.push(("/audit", "nav.audit"));
-        }
-        Role::Official => items.push(("/audit", "nav.audit")),
-        Role::Staff | Role::Expert | Role::Enterprise => {}
+        Role::Admin => items.extend([
+            ("/enterprises", "nav.enterprises"),
+            ("/submissions", "nav.submissions"),
+            ("/qualifications/expiring", "nav.expiring"),
+            ("/admin/users", "nav.users"),
+            ("/admin/sessions", "nav.sessions"),
+            ("/audit", "nav.audit"),
+        ]),
+        Role::Staff => items.extend([
+            ("/enterprises", "nav.enterprises"),
+            ("/submissions", "nav.submissions"),
+            ("/qualifications/expiring", "nav.expiring"),
+        ]),
+        Role::Official => items.extend([
+            ("/enterprises", "nav.enterprises"),
+            ("/qualifications/expiring", "nav.expiring"),
+            ("/audit", "nav.audit"),
+        ]),
+        Role::Expert => items.extend([("/enterprises", "nav.enterprises")]),
+        Role::Enterprise => items.push(("/enterprises", "nav.my_enterprise")),
     }
     items
 }
@@ -124,6 +137,56 @@ impl PageCtx {
     /// A role's display name.
     pub fn role_name(&self, role: &Role) -> String {
         self.t(&format!("role.{}", role.as_str()))
+    }
+
+    /// The label of a stored enum value: `label("tier", "custody")` -> 托管.
+    pub fn label(&self, prefix: &str, value: &str) -> String {
+        self.t(&format!("{prefix}.{value}"))
+    }
+
+    /// Like [`Self::label`] for an optional value; a dash when absent.
+    pub fn opt_label(&self, prefix: &str, value: &Option<String>) -> String {
+        value
+            .as_deref()
+            .map_or_else(|| "—".to_string(), |v| self.label(prefix, v))
+    }
+
+    /// An amount in 万元, or a dash when missing.
+    pub fn money(&self, yuan: &Option<i64>) -> String {
+        yuan.map_or_else(|| "—".to_string(), crate::domain::money::format_wan)
+    }
+
+    /// A percentage with one decimal, or a dash when missing.
+    pub fn percent(&self, v: &Option<f64>) -> String {
+        v.map_or_else(|| "—".to_string(), |x| format!("{x:.1}%"))
+    }
+
+    /// A whole number, or a dash when missing.
+    pub fn count(&self, v: &Option<i32>) -> String {
+        v.map_or_else(|| "—".to_string(), |x| x.to_string())
+    }
+
+    /// A date, or a dash when missing.
+    pub fn date(&self, d: &Option<chrono::NaiveDate>) -> String {
+        d.map_or_else(|| "—".to_string(), |d| d.to_string())
+    }
+
+    /// A GB/T 4754 division with its name, e.g. `C34 通用设备制造业`.
+    pub fn industry(&self, division: &Option<String>) -> String {
+        match division
+            .as_deref()
+            .and_then(crate::domain::industry::division)
+        {
+            Some(d) => {
+                let name = if self.locale == Locale::En {
+                    d.name_en
+                } else {
+                    d.name_zh
+                };
+                format!("{}{} {}", d.section, d.code, name)
+            }
+            None => "—".to_string(),
+        }
     }
 
     /// A timestamp as shown in tables (UTC+8, China Standard Time).

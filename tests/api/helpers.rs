@@ -8,7 +8,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use reqwest::redirect::Policy;
 use srdi_board::config::Settings;
-use srdi_board::db::{self, Db, DbConnection, write_transaction};
+use srdi_board::db::{Db, DbConnection, write_transaction};
 use srdi_board::domain::credit_code::CreditCode;
 use srdi_board::domain::district::DistrictCode;
 use srdi_board::domain::role::Role;
@@ -121,10 +121,7 @@ impl TestApp {
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         let test_db = TestDb::new();
         let db = Db::connect(&test_db.url, 8).expect("connect");
-        {
-            let mut conn = db.conn().expect("conn");
-            db::run_migrations(&mut conn).expect("migrate");
-        }
+        startup::prepare_database(&db).expect("migrate");
         let mut settings = test_settings(&test_db.url);
         adjust(&mut settings);
         let state = AppState::new(db.clone(), settings);

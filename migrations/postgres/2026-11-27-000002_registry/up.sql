@@ -117,6 +117,7 @@ CREATE TABLE annual_data (
     quality_items INTEGER,
     market_share DOUBLE PRECISION,
     own_brand BOOLEAN,
+    distinctive_points DOUBLE PRECISION,
     updated_at TIMESTAMP NOT NULL,
     updated_by INTEGER REFERENCES users (id),
     version INTEGER NOT NULL DEFAULT 1,
