@@ -42,10 +42,25 @@ pub enum Command {
         bind: String,
     },
     /// Create or reuse a demo database, load demo data, print one account per role, and serve.
+    ///
+    /// The default data set is 1,335 Qingdao enterprises: the seed's 16 national, 104
+    /// provincial and 515 municipal SRDI enterprises, 400 innovative SMEs and 300 without
+    /// a title, with titles, board history and three years of annual data. Loading
+    /// into a database that already has the demo data only resets the demo passwords.
     Demo {
         /// Address to listen on.
         #[arg(long, env = "SRDI_BIND", default_value = config::DEFAULT_BIND)]
         bind: String,
+        /// Generate this many enterprises instead of the default set, in the same
+        /// proportions (for benchmarks; stored rubric results are left out).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(10..=2_000_000))]
+        enterprises: Option<u32>,
+        /// Seed of the generator: the same seed gives the same enterprises.
+        #[arg(long, default_value_t = crate::demo::generate::DEFAULT_SEED)]
+        seed: u64,
+        /// Load the data, print the accounts and exit instead of serving.
+        #[arg(long)]
+        no_serve: bool,
     },
     /// Apply pending database migrations and list them.
     Migrate,
@@ -144,11 +159,35 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             serve(db, &url_for(config::DEFAULT_DATABASE_URL), bind)
         }
-        Command::Demo { ref bind } => {
+        Command::Demo {
+            ref bind,
+            enterprises,
+            seed,
+            no_serve,
+        } => {
             let url = url_for(config::DEMO_DATABASE_URL);
             let db = open(&url)?;
             migrate(&db)?;
-            let accounts = crate::demo::load(&db)?;
+            let options = crate::demo::DemoOptions {
+                enterprises: enterprises.map(|n| n as usize),
+                seed,
+                rubric_results: enterprises.is_none(),
+            };
+            let loaded = crate::demo::load_with(&db, &options)?;
+            match &loaded.generated {
+                Some(r) => println!(
+                    "loaded {} enterprises, {} titles, {} years of annual data, {} board entries \
+                     and {} rubric results in {:.1}s",
+                    r.enterprises,
+                    r.titles,
+                    r.annual_rows,
+                    r.board_entries,
+                    r.rubric_results,
+                    r.elapsed.as_secs_f64()
+                ),
+                None => println!("demo data already loaded; demo passwords reset"),
+            }
+            let accounts = loaded.accounts;
             println!("\nDemo accounts (demo only; never use these passwords elsewhere):");
             println!("  {:<18} {:<11} {}", "username", "role", "password");
             for a in &accounts {
@@ -160,6 +199,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
             println!();
+            if no_serve {
+                return Ok(());
+            }
             serve(db, &url, bind)
         }
         Command::Migrate => {

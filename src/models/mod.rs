@@ -8,6 +8,7 @@ pub mod district;
 pub mod enterprise;
 pub mod qualification;
 pub mod rubric;
+pub mod seed;
 pub mod session;
 pub mod throttle;
 pub mod user;

@@ -34,6 +34,8 @@ fn expected(path: &str, who: Who) -> Expect {
         "/" | "/password" => true,
         p if p.starts_with("/admin") => role == Role::Admin,
         p if p.starts_with("/audit") => matches!(role, Role::Admin | Role::Official),
+        "/enterprises/new" | "/submissions" => matches!(role, Role::Admin | Role::Staff),
+        "/qualifications/expiring" => role != Role::Enterprise,
         other => panic!("no rule for {other}"),
     };
     if allowed {
@@ -63,6 +65,9 @@ async fn every_role_gets_exactly_its_pages() {
         format!("/admin/users/{}", target.id),
         "/admin/sessions".to_string(),
         "/audit".to_string(),
+        "/enterprises/new".to_string(),
+        "/submissions".to_string(),
+        "/qualifications/expiring".to_string(),
     ];
     for (who, client) in &clients {
         for path in &pages {

@@ -30,6 +30,7 @@ pub struct MoveForm {
     pub reason: String,
     #[serde(default)]
     pub effective_on: String,
+    #[serde(default)]
     pub version: i32,
 }
 

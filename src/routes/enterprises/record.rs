@@ -406,6 +406,7 @@ pub async fn edit_form(
 pub struct EditForm {
     #[serde(flatten)]
     pub input: EnterpriseInput,
+    #[serde(default)]
     pub version: i32,
 }
 
@@ -501,6 +502,7 @@ pub async fn update(
 /// The archive / restore form.
 #[derive(Deserialize)]
 pub struct VersionForm {
+    #[serde(default)]
     pub version: i32,
 }
 

@@ -9,29 +9,52 @@ use askama::Template;
 
 use super::READERS;
 use crate::auth::Auth;
+use crate::domain::annual::{AnnualFigures, AnnualInput};
+use crate::domain::assessment::{self, RecordFacts};
 use crate::domain::locale::Locale;
 use crate::domain::money;
 use crate::domain::role::Role;
-use crate::domain::rubric::{self, MetricValue, Metrics, Outcome, RubricDef, RubricResult, Unit};
+use crate::domain::rubric::{self, MetricValue, Outcome, RubricDef, RubricResult, Unit};
 use crate::error::AppError;
 use crate::models::enterprise::Enterprise;
 use crate::models::rubric as model;
 use crate::startup::AppState;
 use crate::views::{PageCtx, page};
 
-/// One input of the what-if panel.
+/// One input of the what-if panel: a figure of the year's annual data.
 pub struct WhatIfField {
-    pub metric: String,
-    pub label: String,
-    pub unit_label: String,
-    /// The actual value, in display units ("" when missing).
+    /// The annual-data field name (form and CSV name).
+    pub name: &'static str,
+    /// The recorded value as a form shows it ("" when missing).
     pub actual: String,
     /// The value typed for the what-if ("" when not changed).
     pub typed: String,
-    pub is_flag: bool,
-    /// A problem with the typed value, if any.
-    pub error: bool,
+    /// The locale key of the problem with the typed value, if any.
+    pub error: Option<&'static str>,
 }
+
+/// The annual figures a what-if may change.
+const WHAT_IF_FIELDS: [&str; 19] = [
+    "revenue",
+    "main_business_revenue",
+    "net_profit",
+    "total_assets",
+    "total_liabilities",
+    "rd_expense",
+    "equity_financing",
+    "employees",
+    "rd_staff",
+    "ip_class1",
+    "ip_class1_high_value",
+    "ip_class1_self",
+    "ip_class2",
+    "digitalisation_level",
+    "rd_institution_level",
+    "quality_items",
+    "market_share",
+    "own_brand",
+    "distinctive_points",
+];
 
 /// The rubric page.
 #[derive(Template)]
@@ -50,13 +73,6 @@ pub struct RubricPage {
     /// The selected rubric recomputed with the what-if inputs, if any were changed.
     pub what_if: Option<RubricResult>,
     pub fields: Vec<WhatIfField>,
-}
-
-fn unit_factor(unit: &Unit) -> f64 {
-    match unit {
-        Unit::Yuan => 10_000.0,
-        _ => 1.0,
-    }
 }
 
 /// A metric value in display units: 万元 for money, % for ratios, 是/否 for flags.
@@ -160,26 +176,22 @@ pub async fn view(
     let scope = auth.user().scope.clone();
     let query = q.into_inner();
     let wanted_year = query.get("year").and_then(|y| y.parse::<i32>().ok());
-    let (e, years, defs, metrics) = state
+    let (e, figures, defs) = state
         .db
         .read(move |conn| {
             let e = Enterprise::find(conn, &scope, id)?.ok_or(AppError::NotFound)?;
-            let years: Vec<i32> = crate::models::annual::years(conn, id)?
+            let figures: Vec<AnnualFigures> = crate::models::annual::years(conn, id)?
                 .iter()
-                .rev()
-                .map(|r| r.year)
+                .map(|r| r.figures())
                 .collect();
-            let year = wanted_year
-                .filter(|y| years.contains(y))
-                .or(years.first().copied());
-            let defs = model::definitions(conn)?;
-            let metrics = match year {
-                Some(y) => model::metrics(conn, &e, y)?.map(|m| (y, m)),
-                None => None,
-            };
-            Ok((e, years, defs, metrics))
+            Ok((e, figures, model::definitions(conn)?))
         })
         .await?;
+    let years: Vec<i32> = figures.iter().rev().map(|f| f.year).collect();
+    let year = wanted_year
+        .filter(|y| years.contains(y))
+        .or(years.first().copied());
+    let facts = model::facts(&e);
     let latest: Vec<RubricDef> = model::latest_versions(&defs).into_iter().cloned().collect();
     let next_code =
         rubric::next_level_rubric(&defs, e.current_level.as_deref()).map(|d| d.code.clone());
@@ -190,19 +202,20 @@ pub async fn view(
         .or_else(|| next_code.clone())
         .or_else(|| latest.first().map(|d| d.code.clone()))
         .unwrap_or_default();
-    let (year, results, what_if, fields) = match metrics {
-        None => (None, Vec::new(), None, Vec::new()),
-        Some((year, m)) => {
+    let metrics = year.and_then(|y| assessment::metrics(&facts, &figures, y));
+    let (results, what_if, fields) = match (year, metrics) {
+        (Some(y), Some(m)) => {
             let results: Vec<(RubricDef, RubricResult)> = latest
                 .iter()
                 .map(|d| (d.clone(), rubric::evaluate(d, &m)))
                 .collect();
             let (what_if, fields) = match latest.iter().find(|d| d.code == selected) {
-                Some(def) => what_if(def, &m, &query, ctx.locale),
+                Some(def) => what_if(def, &facts, &figures, y, &query),
                 None => (None, Vec::new()),
             };
-            (Some(year), results, what_if, fields)
+            (results, what_if, fields)
         }
+        _ => (Vec::new(), None, Vec::new()),
     };
     page(&RubricPage {
         ctx,
@@ -217,66 +230,63 @@ pub async fn view(
     })
 }
 
-/// Builds the what-if inputs for a rubric and, if any was changed, the new result.
+/// Builds the what-if inputs (the year's annual figures) and, if any was changed,
+/// the rubric's result on the changed figures. Derived ratios and multi-year sums
+/// are recomputed exactly as for recorded data.
 fn what_if(
     def: &RubricDef,
-    actual: &Metrics,
+    facts: &RecordFacts,
+    figures: &[AnnualFigures],
+    year: i32,
     query: &BTreeMap<String, String>,
-    locale: Locale,
 ) -> (Option<RubricResult>, Vec<WhatIfField>) {
+    let Some(this) = figures.iter().find(|f| f.year == year) else {
+        return (None, Vec::new());
+    };
+    let actual = serde_json::to_value(this.to_input()).unwrap_or_default();
     let mut changed = actual.clone();
     let mut any = false;
     let mut fields = Vec::new();
-    for metric in def.referenced_metrics() {
-        let Some(known) = rubric::known_metric(metric) else {
-            continue;
-        };
-        let unit = &known.3;
-        let factor = unit_factor(unit);
-        let actual_display = actual.get(metric).map(|v| {
-            let x = v / factor;
-            if *unit == Unit::Flag {
-                (if x != 0.0 { "1" } else { "0" }).to_string()
-            } else if x.fract() == 0.0 {
-                format!("{x:.0}")
-            } else {
-                format!("{x:.2}")
-            }
-        });
+    for name in WHAT_IF_FIELDS {
+        let recorded = actual
+            .get(name)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string();
         let typed = query
-            .get(&format!("w.{metric}"))
+            .get(&format!("w.{name}"))
             .map(|s| s.trim().to_string())
             .unwrap_or_default();
-        let mut error = false;
-        if !typed.is_empty() && Some(&typed) != actual_display.as_ref() {
-            match typed.replace(',', "").trim_end_matches('%').parse::<f64>() {
-                Ok(v) if v.is_finite() => {
-                    changed.set(metric, v * factor);
-                    any = true;
-                }
-                _ => error = true,
-            }
+        if !typed.is_empty() && typed != recorded {
+            changed[name] = serde_json::Value::String(typed.clone());
+            any = true;
         }
-        let unit_label = match (unit, locale) {
-            (Unit::Yuan, Locale::ZhCn) => "万元",
-            (Unit::Yuan, Locale::En) => "10k yuan",
-            (Unit::Percent, _) => "%",
-            _ => "",
-        };
         fields.push(WhatIfField {
-            metric: metric.to_string(),
-            label: if locale == Locale::En {
-                known.2
-            } else {
-                known.1
-            }
-            .to_string(),
-            unit_label: unit_label.to_string(),
-            actual: actual_display.unwrap_or_default(),
+            name,
+            actual: recorded,
             typed,
-            is_flag: *unit == Unit::Flag,
-            error,
+            error: None,
         });
     }
-    (any.then(|| rubric::evaluate(def, &changed)), fields)
+    if !any {
+        return (None, fields);
+    }
+    let input: AnnualInput = serde_json::from_value(changed).unwrap_or_default();
+    match input.parse(year + 1) {
+        Err(problems) => {
+            for p in problems {
+                if let Some(f) = fields.iter_mut().find(|f| f.name == p.field) {
+                    f.error = Some(p.key);
+                }
+            }
+            (None, fields)
+        }
+        Ok(new_year) => {
+            let mut all: Vec<AnnualFigures> =
+                figures.iter().filter(|f| f.year != year).cloned().collect();
+            all.push(new_year);
+            let result = assessment::metrics(facts, &all, year).map(|m| rubric::evaluate(def, &m));
+            (result, fields)
+        }
+    }
 }

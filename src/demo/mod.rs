@@ -1,0 +1,500 @@
+//! Demo data: one account per role (and a district-limited official) with known
+//! passwords, and a realistic set of Qingdao enterprises (the seed's 16 national,
+//! 104 provincial and 515 municipal SRDI enterprises, innovative SMEs and untitled
+//! ones) with titles, board history, three years of annual data and stored rubric
+//! results. `--enterprises N` makes a bigger set of the same shape for benchmarks.
+//!
+//! Idempotent: when the enterprise account's enterprise (the marker) is already
+//! there, nothing is generated and only the demo accounts' passwords are reset.
+
+pub mod generate;
+pub mod names;
+
+use std::collections::HashMap;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+
+use crate::auth::password;
+use crate::db::{Db, DbConnection, write_transaction};
+use crate::domain::assessment;
+use crate::domain::district::DistrictCode;
+use crate::domain::role::Role;
+use crate::domain::rubric::{self, RubricDef};
+use crate::domain::username::Username;
+use crate::error::AppError;
+use crate::models::audit::Actor;
+use crate::models::enterprise::EnterpriseRef;
+use crate::models::seed::{
+    self, NewAnnualRow, NewBoardEntryRow, NewEnterpriseRow, NewRubricResultRow, NewTitleEventRow,
+    NewTitleRow,
+};
+use crate::models::user::{NewUser, User};
+use generate::{GenEnterprise, Generator};
+
+/// A demo account as printed at start.
+pub struct DemoAccount {
+    pub username: &'static str,
+    pub role: Role,
+    pub password: &'static str,
+}
+
+/// A demo account to create.
+struct Account {
+    username: &'static str,
+    display_name: &'static str,
+    role: Role,
+    password: &'static str,
+    /// Bound to the marker enterprise (the enterprise account).
+    bound: bool,
+    /// Districts a scoped account is limited to.
+    districts: &'static [&'static str],
+}
+
+const fn account(
+    username: &'static str,
+    display_name: &'static str,
+    role: Role,
+    password: &'static str,
+) -> Account {
+    Account {
+        username,
+        display_name,
+        role,
+        password,
+        bound: false,
+        districts: &[],
+    }
+}
+
+const ACCOUNTS: [Account; 6] = [
+    account("admin", "系统管理员", Role::Admin, "Haier-Bridge-2026"),
+    account(
+        "staff",
+        "王晓燕（专板运营部）",
+        Role::Staff,
+        "Jiaozhou-Bay-2026",
+    ),
+    account(
+        "official",
+        "李建国（市民营经济局）",
+        Role::Official,
+        "Zhanqiao-Pier-2026",
+    ),
+    Account {
+        districts: &["370212"],
+        ..account(
+            "laoshan.official",
+            "陈静（崂山区工信局）",
+            Role::Official,
+            "Shilaoren-Beach-2026",
+        )
+    },
+    account(
+        "expert",
+        "赵明（评审专家）",
+        Role::Expert,
+        "Laoshan-Peak-2026",
+    ),
+    Account {
+        bound: true,
+        ..account(
+            "enterprise",
+            "青岛海纳精密制造",
+            Role::Enterprise,
+            "Beer-Festival-2026",
+        )
+    },
+];
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct DemoOptions {
+    /// How many enterprises; `None`: the default Qingdao set.
+    pub enterprises: Option<usize>,
+    /// The generator's seed.
+    pub seed: u64,
+    /// Store rubric results (three rubrics per enterprise-year). On for the default
+    /// set; for large benchmark sets they cost more than everything else together.
+    pub rubric_results: bool,
+}
+
+impl Default for DemoOptions {
+    fn default() -> Self {
+        DemoOptions {
+            enterprises: None,
+            seed: generate::DEFAULT_SEED,
+            rubric_results: true,
+        }
+    }
+}
+
+/// What a load wrote (nothing when the data was already there).
+#[derive(Debug, Clone, Default)]
+pub struct LoadReport {
+    pub enterprises: usize,
+    pub titles: usize,
+    pub title_events: usize,
+    pub annual_rows: usize,
+    pub board_entries: usize,
+    pub rubric_results: usize,
+    pub elapsed: Duration,
+}
+
+/// The accounts to print, and what was generated (`None`: already loaded).
+pub struct Loaded {
+    pub accounts: Vec<DemoAccount>,
+    pub generated: Option<LoadReport>,
+}
+
+/// Enterprises per write transaction.
+const BATCH: usize = 5_000;
+
+/// Today as the app sees it (China Standard Time), so that titles "in force" here
+/// are in force on the pages.
+pub fn today() -> NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+/// Loads the default demo data (or refreshes the accounts) and returns the accounts.
+pub fn load(db: &Db) -> Result<Vec<DemoAccount>, AppError> {
+    load_with(db, &DemoOptions::default()).map(|l| l.accounts)
+}
+
+/// Loads demo data as asked, unless it is already there; then creates the demo
+/// accounts or resets their passwords. Refuses to add demo enterprises to a database
+/// that has enterprises of its own.
+pub fn load_with(db: &Db, opts: &DemoOptions) -> Result<Loaded, AppError> {
+    let actor = Actor {
+        user_id: None,
+        name: "demo".into(),
+        ip: "local".into(),
+    };
+    // Hash outside any transaction: it is slow and needs no lock.
+    let hashes: Vec<String> = ACCOUNTS
+        .iter()
+        .map(|a| password::hash(a.password))
+        .collect::<anyhow::Result<_>>()?;
+    let marker_code = generate::marker_code()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the demo marker code is invalid")))?;
+    let mut conn = db.conn()?;
+    let generated = match EnterpriseRef::by_credit_code(&mut conn, &marker_code)? {
+        Some(_) => None,
+        None => {
+            if seed::enterprise_count(&mut conn)? > 0 {
+                return Err(AppError::Internal(anyhow::anyhow!(
+                    "this database already has enterprises but not the demo set; \
+                     demo data goes into an empty database only (use another DATABASE_URL)"
+                )));
+            }
+            Some(generate_into(&mut conn, opts)?)
+        }
+    };
+    let marker = EnterpriseRef::by_credit_code(&mut conn, &marker_code)?.ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!(
+            "the demo enterprise {marker_code} is missing"
+        ))
+    })?;
+    write_transaction(&mut conn, |conn| {
+        for (a, hash) in ACCOUNTS.iter().zip(&hashes) {
+            match User::by_username(conn, a.username)? {
+                Some(u) => {
+                    User::set_password(conn, &actor, u.id, hash, false)?;
+                    if u.disabled {
+                        User::set_disabled(conn, &actor, u.id, false)?;
+                    }
+                }
+                None => {
+                    let districts: Vec<DistrictCode> = a
+                        .districts
+                        .iter()
+                        .filter_map(|d| DistrictCode::parse(d).ok())
+                        .collect();
+                    let new = NewUser {
+                        username: Username::parse(a.username)
+                            .map_err(|e| AppError::Internal(e.into()))?,
+                        display_name: a.display_name.to_string(),
+                        password_hash: hash.clone(),
+                        role: a.role,
+                        enterprise_id: a.bound.then_some(marker.id),
+                        all_districts: districts.is_empty(),
+                        districts,
+                        must_change_password: false,
+                    };
+                    User::create(conn, &actor, &new)?;
+                }
+            }
+        }
+        Ok::<_, AppError>(())
+    })?;
+    Ok(Loaded {
+        accounts: ACCOUNTS
+            .iter()
+            .map(|a| DemoAccount {
+                username: a.username,
+                role: a.role,
+                password: a.password,
+            })
+            .collect(),
+        generated,
+    })
+}
+
+/// A stored rubric result, computed ahead of the insert.
+struct Evaluated {
+    year: i32,
+    code: String,
+    version: String,
+    total: Option<f64>,
+    passed: bool,
+    json: String,
+}
+
+/// A batch of generated enterprises with their rubric results (one list each).
+struct Prepared {
+    enterprises: Vec<GenEnterprise>,
+    results: Vec<Vec<Evaluated>>,
+}
+
+/// The results `models::rubric::refresh_results` would store for every year of `e`:
+/// the newest version of each rubric, on the same metrics.
+fn evaluate(e: &GenEnterprise, defs: &[&RubricDef]) -> Vec<Evaluated> {
+    let facts = e.facts();
+    let mut out = Vec::with_capacity(e.years.len() * defs.len());
+    for y in &e.years {
+        let Some(m) = assessment::metrics(&facts, &e.years, y.year) else {
+            continue;
+        };
+        for def in defs {
+            let r = rubric::evaluate(def, &m);
+            out.push(Evaluated {
+                year: y.year,
+                total: r.total,
+                passed: r.passed,
+                // Same serialisation as `refresh_results`.
+                json: serde_json::to_string(&r).unwrap_or_default(),
+                code: r.code,
+                version: r.version,
+            });
+        }
+    }
+    out
+}
+
+/// Generates the set and stores it, one write transaction per [`BATCH`] enterprises.
+/// A second thread generates and evaluates the next batch while this one writes.
+fn generate_into(conn: &mut DbConnection, opts: &DemoOptions) -> Result<LoadReport, AppError> {
+    let started = Instant::now();
+    let gen_opts = generate::Options {
+        count: opts.enterprises.unwrap_or(generate::DEFAULT_COUNT),
+        seed: opts.seed,
+        today: today(),
+    };
+    let all_defs = crate::models::rubric::definitions(conn)?;
+    let with_results = opts.rubric_results;
+    let (tx, rx) = mpsc::sync_channel::<Prepared>(2);
+    let producer = std::thread::spawn(move || {
+        let defs = crate::models::rubric::latest_versions(&all_defs);
+        let mut generator = Generator::new(&gen_opts);
+        loop {
+            let enterprises: Vec<GenEnterprise> = generator.by_ref().take(BATCH).collect();
+            if enterprises.is_empty() {
+                break;
+            }
+            let results = enterprises
+                .iter()
+                .map(|e| {
+                    if with_results {
+                        evaluate(e, &defs)
+                    } else {
+                        Vec::new()
+                    }
+                })
+                .collect();
+            // The receiver gone means the writer failed; it reports why.
+            if tx
+                .send(Prepared {
+                    enterprises,
+                    results,
+                })
+                .is_err()
+            {
+                break;
+            }
+        }
+    });
+    let mut report = LoadReport::default();
+    let mut outcome = Ok(());
+    for batch in rx.iter() {
+        if let Err(e) = write_transaction(conn, |c| store(c, &batch, &mut report)) {
+            outcome = Err(e);
+            break;
+        }
+        tracing::debug!(enterprises = report.enterprises, "demo data batch stored");
+    }
+    // Dropping the receiver stops the producer if the writer failed.
+    let producer_outcome = producer.join();
+    outcome?;
+    if producer_outcome.is_err() {
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "the demo data generator stopped unexpectedly"
+        )));
+    }
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+/// Writes one batch: enterprises, then what refers to them by id.
+fn store(
+    conn: &mut DbConnection,
+    batch: &Prepared,
+    report: &mut LoadReport,
+) -> Result<(), AppError> {
+    let now = crate::models::now();
+    let es = &batch.enterprises;
+    let rows: Vec<NewEnterpriseRow> = es
+        .iter()
+        .map(|e| {
+            let d = &e.data;
+            NewEnterpriseRow {
+                credit_code: &d.credit_code,
+                name: &d.name,
+                district_code: &d.district_code,
+                created_at: now,
+                updated_at: now,
+                version: 1,
+                legal_representative: &d.legal_representative,
+                founded_on: d.founded_on,
+                company_type: d.company_type.as_str(),
+                registered_capital: d.registered_capital,
+                industry_section: d.industry_section.as_deref(),
+                industry_division: d.industry_division.as_deref(),
+                niche_market: &d.niche_market,
+                main_product: &d.main_product,
+                niche_since: d.niche_since,
+                product_field: d.product_field,
+                strategic_emerging: d.strategic_emerging,
+                high_tech_title: d.high_tech_title,
+                sci_award_year: d.sci_award_year,
+                meets_common_gate: d.meets_common_gate,
+                has_shareholder_register: d.has_shareholder_register,
+                recommending_institution: &d.recommending_institution,
+                contact_name: &d.contact_name,
+                contact_phone: &d.contact_phone,
+                contact_email: &d.contact_email,
+                current_tier: e.tier.map(|(t, _)| t.as_str()),
+                tier_since: e.tier.map(|(_, d)| d),
+                current_level: e.level.map(|(l, _)| l.as_str()),
+                level_expires_on: e.level.map(|(_, d)| d),
+            }
+        })
+        .collect();
+    let ids: HashMap<String, i32> = seed::insert_enterprises(conn, &rows)?
+        .into_iter()
+        .map(|(id, code)| (code, id))
+        .collect();
+    let id_of = |e: &GenEnterprise| -> Result<i32, AppError> {
+        ids.get(&e.data.credit_code).copied().ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!(
+                "no id came back for {}",
+                e.data.credit_code
+            ))
+        })
+    };
+    let enterprise_ids: Vec<i32> = es.iter().map(id_of).collect::<Result<_, _>>()?;
+
+    let mut titles = Vec::new();
+    for (e, &eid) in es.iter().zip(&enterprise_ids) {
+        for t in &e.titles {
+            titles.push(NewTitleRow {
+                enterprise_id: eid,
+                level: t.level.as_str(),
+                batch: &t.batch,
+                recognized_on: t.recognized_on,
+                expires_on: t.expires_on,
+                revoked_on: t.revoked_on,
+                revoke_reason: t.revoke_reason.as_deref(),
+                created_at: now,
+                updated_at: now,
+                // Every re-review or revocation was an update of the row.
+                version: t.events.len() as i32,
+            });
+        }
+    }
+    // An enterprise holds at most one title per level, so (enterprise, level) finds it.
+    let title_ids: HashMap<(i32, String), i32> = seed::insert_titles(conn, &titles)?
+        .into_iter()
+        .map(|(id, eid, level)| ((eid, level), id))
+        .collect();
+    let mut events = Vec::new();
+    for (e, &eid) in es.iter().zip(&enterprise_ids) {
+        for t in &e.titles {
+            let qid = *title_ids
+                .get(&(eid, t.level.as_str().to_string()))
+                .ok_or_else(|| {
+                    AppError::Internal(anyhow::anyhow!("no id came back for a title"))
+                })?;
+            events.extend(t.events.iter().map(|ev| NewTitleEventRow {
+                qualification_id: qid,
+                enterprise_id: eid,
+                action: ev.action,
+                on_date: ev.on_date,
+                expires_before: ev.expires_before,
+                expires_after: ev.expires_after,
+                note: &ev.note,
+                recorded_by: None,
+                recorded_at: now,
+            }));
+        }
+    }
+    report.title_events += seed::insert_title_events(conn, &events)?;
+
+    let annual: Vec<NewAnnualRow> = es
+        .iter()
+        .zip(&enterprise_ids)
+        .flat_map(|(e, &eid)| e.years.iter().map(move |y| NewAnnualRow::new(eid, y, now)))
+        .collect();
+    report.annual_rows += seed::insert_annual(conn, &annual)?;
+
+    let board: Vec<NewBoardEntryRow> = es
+        .iter()
+        .zip(&enterprise_ids)
+        .flat_map(|(e, &eid)| {
+            e.moves.iter().map(move |m| NewBoardEntryRow {
+                enterprise_id: eid,
+                action: m.action.as_str(),
+                tier_from: m.from.map(|t| t.as_str()),
+                tier_to: m.to.map(|t| t.as_str()),
+                source_board: &m.source_board,
+                reason: &m.reason,
+                effective_on: m.on,
+                recorded_by: None,
+                recorded_at: now,
+            })
+        })
+        .collect();
+    report.board_entries += seed::insert_board_entries(conn, &board)?;
+
+    let results: Vec<NewRubricResultRow> = batch
+        .results
+        .iter()
+        .zip(&enterprise_ids)
+        .flat_map(|(rs, &eid)| {
+            rs.iter().map(move |r| NewRubricResultRow {
+                enterprise_id: eid,
+                year: r.year,
+                rubric_code: &r.code,
+                rubric_version: &r.version,
+                total: r.total,
+                passed: r.passed,
+                result: &r.json,
+                computed_at: now,
+            })
+        })
+        .collect();
+    report.rubric_results += seed::insert_rubric_results(conn, &results)?;
+    report.enterprises += es.len();
+    report.titles += titles.len();
+    Ok(())
+}

@@ -1,0 +1,275 @@
+//! Bulk inserts for generated data (the demo and benchmark sets): many rows per
+//! statement, written per backend because `MultiConnection` cannot batch inserts.
+//! No audit rows: seed data is nobody's change. Call inside a write transaction.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::schema::{
+    annual_data, board_entries, enterprises, qualification_events, qualifications, rubric_results,
+};
+
+/// Bound values per statement: SQLite allows 32,766 and PostgreSQL 65,535.
+const MAX_BINDS: usize = 30_000;
+
+/// Inserts `$rows` (a slice of `Insertable` structs with `$cols` columns) in chunks,
+/// one multi-row statement each; evaluates to the number of rows inserted.
+macro_rules! insert_chunks {
+    ($conn:expr, $table:expr, $rows:expr, $cols:expr) => {{
+        let mut n = 0usize;
+        for chunk in $rows.chunks((MAX_BINDS / $cols).max(1)) {
+            n += match &mut *$conn {
+                DbConnection::Sqlite(c) => diesel::insert_into($table).values(chunk).execute(c)?,
+                DbConnection::Postgres(c) => {
+                    diesel::insert_into($table).values(chunk).execute(c)?
+                }
+            };
+        }
+        n
+    }};
+}
+
+/// A whole enterprise row, with its current tier and level already worked out.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = enterprises, treat_none_as_default_value = false)]
+pub struct NewEnterpriseRow<'a> {
+    pub credit_code: &'a str,
+    pub name: &'a str,
+    pub district_code: &'a str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+    pub legal_representative: &'a str,
+    pub founded_on: Option<NaiveDate>,
+    pub company_type: &'a str,
+    pub registered_capital: Option<i64>,
+    pub industry_section: Option<&'a str>,
+    pub industry_division: Option<&'a str>,
+    pub niche_market: &'a str,
+    pub main_product: &'a str,
+    pub niche_since: Option<i32>,
+    pub product_field: i32,
+    pub strategic_emerging: bool,
+    pub high_tech_title: bool,
+    pub sci_award_year: Option<i32>,
+    pub meets_common_gate: bool,
+    pub has_shareholder_register: bool,
+    pub recommending_institution: &'a str,
+    pub contact_name: &'a str,
+    pub contact_phone: &'a str,
+    pub contact_email: &'a str,
+    pub current_tier: Option<&'a str>,
+    pub tier_since: Option<NaiveDate>,
+    pub current_level: Option<&'a str>,
+    pub level_expires_on: Option<NaiveDate>,
+}
+
+/// A title row.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = qualifications, treat_none_as_default_value = false)]
+pub struct NewTitleRow<'a> {
+    pub enterprise_id: i32,
+    pub level: &'a str,
+    pub batch: &'a str,
+    pub recognized_on: NaiveDate,
+    pub expires_on: NaiveDate,
+    pub revoked_on: Option<NaiveDate>,
+    pub revoke_reason: Option<&'a str>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+/// A title event row.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = qualification_events, treat_none_as_default_value = false)]
+pub struct NewTitleEventRow<'a> {
+    pub qualification_id: i32,
+    pub enterprise_id: i32,
+    pub action: &'a str,
+    pub on_date: NaiveDate,
+    pub expires_before: Option<NaiveDate>,
+    pub expires_after: Option<NaiveDate>,
+    pub note: &'a str,
+    pub recorded_by: Option<i32>,
+    pub recorded_at: NaiveDateTime,
+}
+
+/// A year of annual data.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = annual_data, treat_none_as_default_value = false)]
+pub struct NewAnnualRow {
+    pub enterprise_id: i32,
+    pub year: i32,
+    pub revenue: Option<i64>,
+    pub main_business_revenue: Option<i64>,
+    pub net_profit: Option<i64>,
+    pub total_assets: Option<i64>,
+    pub total_liabilities: Option<i64>,
+    pub rd_expense: Option<i64>,
+    pub employees: Option<i32>,
+    pub rd_staff: Option<i32>,
+    pub ip_class1: Option<i32>,
+    pub ip_class1_high_value: Option<i32>,
+    pub ip_class1_self: Option<i32>,
+    pub ip_class2: Option<i32>,
+    pub equity_financing: Option<i64>,
+    pub digitalisation_level: Option<i32>,
+    pub rd_institution_level: Option<i32>,
+    pub quality_items: Option<i32>,
+    pub market_share: Option<f64>,
+    pub own_brand: Option<bool>,
+    pub distinctive_points: Option<f64>,
+    pub updated_at: NaiveDateTime,
+    pub updated_by: Option<i32>,
+    pub version: i32,
+}
+
+impl NewAnnualRow {
+    /// The row for one year of figures.
+    pub fn new(
+        enterprise_id: i32,
+        f: &crate::domain::annual::AnnualFigures,
+        at: NaiveDateTime,
+    ) -> NewAnnualRow {
+        NewAnnualRow {
+            enterprise_id,
+            year: f.year,
+            revenue: f.revenue,
+            main_business_revenue: f.main_business_revenue,
+            net_profit: f.net_profit,
+            total_assets: f.total_assets,
+            total_liabilities: f.total_liabilities,
+            rd_expense: f.rd_expense,
+            employees: f.employees,
+            rd_staff: f.rd_staff,
+            ip_class1: f.ip_class1,
+            ip_class1_high_value: f.ip_class1_high_value,
+            ip_class1_self: f.ip_class1_self,
+            ip_class2: f.ip_class2,
+            equity_financing: f.equity_financing,
+            digitalisation_level: f.digitalisation_level,
+            rd_institution_level: f.rd_institution_level,
+            quality_items: f.quality_items,
+            market_share: f.market_share,
+            own_brand: f.own_brand,
+            distinctive_points: f.distinctive_points,
+            updated_at: at,
+            updated_by: None,
+            version: 1,
+        }
+    }
+}
+
+/// A board history row.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = board_entries, treat_none_as_default_value = false)]
+pub struct NewBoardEntryRow<'a> {
+    pub enterprise_id: i32,
+    pub action: &'a str,
+    pub tier_from: Option<&'a str>,
+    pub tier_to: Option<&'a str>,
+    pub source_board: &'a str,
+    pub reason: &'a str,
+    pub effective_on: NaiveDate,
+    pub recorded_by: Option<i32>,
+    pub recorded_at: NaiveDateTime,
+}
+
+/// A stored rubric result (the `result` column is the serialised `RubricResult`).
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = rubric_results, treat_none_as_default_value = false)]
+pub struct NewRubricResultRow<'a> {
+    pub enterprise_id: i32,
+    pub year: i32,
+    pub rubric_code: &'a str,
+    pub rubric_version: &'a str,
+    pub total: Option<f64>,
+    pub passed: bool,
+    pub result: &'a str,
+    pub computed_at: NaiveDateTime,
+}
+
+/// How many enterprise rows exist (archived ones included).
+pub fn enterprise_count(conn: &mut DbConnection) -> QueryResult<i64> {
+    enterprises::table.count().get_result(conn)
+}
+
+/// Inserts enterprises; returns (id, credit code) of each, in no particular order.
+pub fn insert_enterprises(
+    conn: &mut DbConnection,
+    rows: &[NewEnterpriseRow<'_>],
+) -> QueryResult<Vec<(i32, String)>> {
+    let mut out = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(MAX_BINDS / 29) {
+        let ids: Vec<(i32, String)> = match &mut *conn {
+            DbConnection::Sqlite(c) => diesel::insert_into(enterprises::table)
+                .values(chunk)
+                .returning((enterprises::id, enterprises::credit_code))
+                .get_results(c)?,
+            DbConnection::Postgres(c) => diesel::insert_into(enterprises::table)
+                .values(chunk)
+                .returning((enterprises::id, enterprises::credit_code))
+                .get_results(c)?,
+        };
+        out.extend(ids);
+    }
+    Ok(out)
+}
+
+/// Inserts titles; returns (id, enterprise id, level) of each, in no particular order.
+pub fn insert_titles(
+    conn: &mut DbConnection,
+    rows: &[NewTitleRow<'_>],
+) -> QueryResult<Vec<(i32, i32, String)>> {
+    let mut out = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(MAX_BINDS / 10) {
+        let returning = (
+            qualifications::id,
+            qualifications::enterprise_id,
+            qualifications::level,
+        );
+        let ids: Vec<(i32, i32, String)> = match &mut *conn {
+            DbConnection::Sqlite(c) => diesel::insert_into(qualifications::table)
+                .values(chunk)
+                .returning(returning)
+                .get_results(c)?,
+            DbConnection::Postgres(c) => diesel::insert_into(qualifications::table)
+                .values(chunk)
+                .returning(returning)
+                .get_results(c)?,
+        };
+        out.extend(ids);
+    }
+    Ok(out)
+}
+
+/// Inserts title events.
+pub fn insert_title_events(
+    conn: &mut DbConnection,
+    rows: &[NewTitleEventRow<'_>],
+) -> QueryResult<usize> {
+    Ok(insert_chunks!(conn, qualification_events::table, rows, 9))
+}
+
+/// Inserts years of annual data.
+pub fn insert_annual(conn: &mut DbConnection, rows: &[NewAnnualRow]) -> QueryResult<usize> {
+    Ok(insert_chunks!(conn, annual_data::table, rows, 24))
+}
+
+/// Inserts board history rows.
+pub fn insert_board_entries(
+    conn: &mut DbConnection,
+    rows: &[NewBoardEntryRow<'_>],
+) -> QueryResult<usize> {
+    Ok(insert_chunks!(conn, board_entries::table, rows, 9))
+}
+
+/// Inserts stored rubric results.
+pub fn insert_rubric_results(
+    conn: &mut DbConnection,
+    rows: &[NewRubricResultRow<'_>],
+) -> QueryResult<usize> {
+    Ok(insert_chunks!(conn, rubric_results::table, rows, 8))
+}
