@@ -49,6 +49,17 @@ fn same_token(a: &str, b: &str) -> bool {
     Sha256::digest(a.as_bytes()) == Sha256::digest(b.as_bytes())
 }
 
+/// Checks the origin and a sent token against this request's session (or pre-sign-in
+/// cookie). Used by [`CsrfForm`] and by the file-upload form.
+pub fn verify(req: &HttpRequest, sent: Option<&str>) -> Result<(), AppError> {
+    check_origin(req)?;
+    let expected = expected_token(req).ok_or(AppError::Csrf("no token issued"))?;
+    match sent {
+        Some(t) if same_token(t, &expected) => Ok(()),
+        _ => Err(AppError::Csrf("token missing or wrong")),
+    }
+}
+
 #[derive(Deserialize)]
 struct TokenOnly {
     csrf_token: Option<String>,
@@ -74,11 +85,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             let body = body.await?;
             let sent: TokenOnly = serde_html_form::from_bytes(&body)
                 .map_err(|_| AppError::Csrf("unreadable form"))?;
-            let expected = expected_token(&req).ok_or(AppError::Csrf("no token issued"))?;
-            match sent.csrf_token {
-                Some(t) if same_token(&t, &expected) => {}
-                _ => return Err(AppError::Csrf("token missing or wrong").into()),
-            }
+            verify(&req, sent.csrf_token.as_deref())?;
             let value = serde_html_form::from_bytes::<T>(&body)
                 .map_err(|e| AppError::BadRequest(format!("form data: {e}")))?;
             Ok(CsrfForm(value))

@@ -184,8 +184,9 @@ pub fn load_with(db: &Db, opts: &DemoOptions) -> Result<Loaded, AppError> {
         None => {
             if seed::enterprise_count(&mut conn)? > 0 {
                 return Err(AppError::Internal(anyhow::anyhow!(
-                    "this database already has enterprises but not the demo set; \
-                     demo data goes into an empty database only (use another DATABASE_URL)"
+                    "this database has enterprises but not the complete demo set (another \
+                     site's data, or a demo load that stopped half-way); demo data goes into \
+                     an empty database only: use another DATABASE_URL or delete the demo file"
                 )));
             }
             Some(generate_into(&mut conn, opts)?)

@@ -40,6 +40,7 @@ pub mod qualification;
 pub mod role;
 pub mod rubric;
 pub mod scope;
+pub mod sheet;
 pub mod throttle;
 pub mod tier;
 pub mod username;

@@ -529,13 +529,8 @@ impl ListRow {
 /// Rows per list page.
 pub const PAGE: i64 = 50;
 
-/// One page of the list (at most [`PAGE`] rows) and whether more follow. Keyset
-/// pagination: the last page costs what the first does.
-pub fn list(
-    conn: &mut DbConnection,
-    scope: &DataScope,
-    f: &ListFilter,
-) -> QueryResult<(Vec<ListRow>, bool)> {
+/// The enterprises matching the list filters (not the cursor), in scope.
+fn filtered(scope: &DataScope, f: &ListFilter) -> enterprises::BoxedQuery<'static, MultiBackend> {
     use enterprises as e;
     let mut q = scoped(scope);
     match f.archived {
@@ -569,6 +564,33 @@ pub fn list(
     if let Some(i) = &f.industry {
         q = q.filter(e::industry_section.eq(i.clone()));
     }
+    q
+}
+
+/// Every enterprise matching the filters (for exports), in the list's order.
+pub fn export(
+    conn: &mut DbConnection,
+    scope: &DataScope,
+    f: &ListFilter,
+) -> QueryResult<Vec<Enterprise>> {
+    use enterprises as e;
+    let q = filtered(scope, f);
+    match f.sort {
+        Sort::Name => q.order((e::name.asc(), e::id.asc())).load(conn),
+        Sort::Code => q.order(e::credit_code.asc()).load(conn),
+        Sort::Updated => q.order((e::updated_at.desc(), e::id.desc())).load(conn),
+    }
+}
+
+/// One page of the list (at most [`PAGE`] rows) and whether more follow. Keyset
+/// pagination: the last page costs what the first does.
+pub fn list(
+    conn: &mut DbConnection,
+    scope: &DataScope,
+    f: &ListFilter,
+) -> QueryResult<(Vec<ListRow>, bool)> {
+    use enterprises as e;
+    let mut q = filtered(scope, f);
     q = match (f.sort, f.after.clone()) {
         (Sort::Name, after) => {
             if let Some((k, id)) = after {

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod enterprises;
 pub mod health;
 pub mod home;
+pub mod transfer;
 
 use actix_web::middleware::from_fn;
 use actix_web::web;
@@ -30,6 +31,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/password", web::post().to(auth::change_password))
         // The registry (each handler checks the role and the data scope itself).
         .route("/enterprises", web::get().to(enterprises::list::list))
+        .route("/enterprises.csv", web::get().to(transfer::export_csv))
+        .route("/enterprises.xlsx", web::get().to(transfer::export_xlsx))
+        .route("/import", web::get().to(transfer::form))
+        .route("/import", web::post().to(transfer::upload))
         .route("/enterprises", web::post().to(enterprises::record::create))
         .route(
             "/enterprises/new",

@@ -12,3 +12,4 @@ mod i18n;
 mod migrations;
 mod registry;
 mod security;
+mod transfer;
