@@ -95,6 +95,16 @@ async fn shot(c: &fantoccini::Client, name: &str) -> Result<(), fantoccini::erro
     Ok(())
 }
 
+/// Waits for the success message of the page a form led to (the old page may still
+/// show an earlier message, so wait for this one's text).
+async fn flash(c: &fantoccini::Client, text: &str) -> Result<(), fantoccini::error::CmdError> {
+    let xpath = format!("//div[contains(@class,'flash-success') and contains(., '{text}')]");
+    c.wait()
+        .for_element(fantoccini::Locator::XPath(&xpath))
+        .await?;
+    Ok(())
+}
+
 #[tokio::test]
 async fn signs_in_through_the_real_form() {
     if !browser_available() {
@@ -193,4 +203,192 @@ async fn signs_in_through_the_real_form() {
     .await;
     let _ = c.close().await;
     result.expect("browser steps");
+}
+
+#[tokio::test]
+async fn staff_walk_from_a_new_record_to_its_rubric() {
+    if !browser_available() {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    app.user("browser.staff", Role::Staff);
+    let driver = Driver::start();
+    let c = connect(&driver).await;
+    let code = srdi_board::domain::credit_code::CreditCode::complete("9137021288776655")
+        .unwrap()
+        .to_string();
+    let result = async {
+        use fantoccini::Locator;
+        c.goto(&app.url("/login")).await?;
+        c.find(Locator::Css("#username"))
+            .await?
+            .send_keys("browser.staff")
+            .await?;
+        c.find(Locator::Css("#password"))
+            .await?
+            .send_keys(PASSWORD)
+            .await?;
+        c.find(Locator::Css("form.stacked button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        c.wait().for_element(Locator::Css("main .grid")).await?;
+        // Create.
+        c.goto(&app.url("/enterprises/new")).await?;
+        c.find(Locator::Css("#name"))
+            .await?
+            .send_keys("青岛浏览器测试股份有限公司")
+            .await?;
+        c.find(Locator::Css("#credit_code"))
+            .await?
+            .send_keys(&code)
+            .await?;
+        c.find(Locator::Css("#company_type"))
+            .await?
+            .select_by_value("joint_stock")
+            .await?;
+        c.find(Locator::Css("#district_code"))
+            .await?
+            .select_by_value("370212")
+            .await?;
+        c.find(Locator::Css("#industry_section"))
+            .await?
+            .select_by_value("C")
+            .await?;
+        c.find(Locator::Css("#industry_division"))
+            .await?
+            .select_by_value("35")
+            .await?;
+        c.find(Locator::Css("#niche_since"))
+            .await?
+            .send_keys("2015")
+            .await?;
+        c.find(Locator::Css("input[name=has_shareholder_register]"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Css("form.stacked button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        flash(&c, "已登记企业").await?;
+        // Edit.
+        c.find(Locator::LinkText("修改档案")).await?.click().await?;
+        c.wait()
+            .for_element(Locator::Css("#main_product"))
+            .await?
+            .send_keys("高压柱塞泵")
+            .await?;
+        c.find(Locator::Css("form.stacked button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        flash(&c, "企业档案已保存").await?;
+        assert!(c.source().await?.contains("高压柱塞泵"));
+        // Board move: enter at custody (the register is on file).
+        c.find(Locator::Css("#board details summary"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Css("#move-action"))
+            .await?
+            .select_by_value("enter")
+            .await?;
+        c.find(Locator::Css("#move-target"))
+            .await?
+            .select_by_value("custody")
+            .await?;
+        c.find(Locator::Css("#board form button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        flash(&c, "层级变动已登记").await?;
+        let board = c.find(Locator::Css("#board")).await?.text().await?;
+        assert!(board.contains("托管层"), "{board}");
+        // Title.
+        c.find(Locator::Css("#titles details summary"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Css("#title-level"))
+            .await?
+            .select_by_value("provincial")
+            .await?;
+        c.find(Locator::Css("#title-batch"))
+            .await?
+            .send_keys("2025年第一批")
+            .await?;
+        // Date inputs take keystrokes in the browser's locale; set the value directly.
+        c.execute(
+            "document.getElementById('title-recognized').value = '2025-06-01';",
+            vec![],
+        )
+        .await?;
+        c.find(Locator::Css("#titles form button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        flash(&c, "资质认定已登记").await?;
+        let titles = c.find(Locator::Css("#titles")).await?.text().await?;
+        assert!(
+            titles.contains("省级专精特新") && titles.contains("2028-06-01"),
+            "{titles}"
+        );
+        // Annual data, then the rubric view.
+        c.find(Locator::LinkText("录入年度数据"))
+            .await?
+            .click()
+            .await?;
+        let year = c.wait().for_element(Locator::Css("#year")).await?;
+        year.clear().await?;
+        year.send_keys("2025").await?;
+        for (id, v) in [
+            ("revenue", "12000"),
+            ("main_business_revenue", "10800"),
+            ("rd_expense", "780"),
+            ("total_assets", "15000"),
+            ("total_liabilities", "6000"),
+            ("net_profit", "1300"),
+            ("employees", "260"),
+            ("rd_staff", "60"),
+            ("ip_class1", "6"),
+        ] {
+            c.find(Locator::Id(id)).await?.send_keys(v).await?;
+        }
+        c.find(Locator::Css("form.stacked button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        flash(&c, "年度数据已保存").await?;
+        shot(&c, "enterprise-page").await?;
+        c.find(Locator::LinkText("评价标准测评"))
+            .await?
+            .click()
+            .await?;
+        let verdict = c
+            .wait()
+            .for_element(Locator::Css(".verdict"))
+            .await?
+            .text()
+            .await?;
+        assert!(!verdict.is_empty());
+        shot(&c, "rubric").await?;
+        // What if R&D were higher: the panel recomputes without saving.
+        c.find(Locator::Id("w-rd_expense"))
+            .await?
+            .send_keys("1500")
+            .await?;
+        c.find(Locator::Css("#what-if button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        c.wait().for_element(Locator::Id("what-if-total")).await?;
+        shot(&c, "rubric-what-if").await?;
+        c.goto(&app.url("/enterprises")).await?;
+        shot(&c, "enterprise-list").await?;
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    let _ = c.close().await;
+    result.expect("browser walk");
 }
