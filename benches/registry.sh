@@ -210,18 +210,18 @@ cursor_id=$(sql "SELECT id FROM enterprises WHERE district_code = '$DISTRICT' AN
 # Builds /enterprises?<params> with the keyset cursor after the 51st-from-last row
 # of `where` in (name, id) order: a full last page of 50 rows.
 last_page_url() {
-  local where=$1 params=$2 row name id
+  local where=$1 row name id
   row=$(sql "SELECT id || '|' || name FROM enterprises WHERE $where ORDER BY name DESC, id DESC LIMIT 1 OFFSET 50")
   id=${row%%|*}
   name=${row#*|}
   # curl does the URL-encoding; the effective URL is what we want.
   curl -sS -o /dev/null -G -H "$COOKIE" -w '%{url_effective}' \
-    --data-urlencode "$params" --data-urlencode "after=$name" --data-urlencode "after_id=$id" \
+    --data-urlencode "after=$name" --data-urlencode "after_id=$id" \
     "$BASE/enterprises" | sed "s|^$BASE||"
 }
 if [ "$UNFILTERED" = 1 ]; then
   ALL_FIRST="/enterprises"
-  ALL_LAST=$(last_page_url "archived_at IS NULL" "status=")
+  ALL_LAST=$(last_page_url "archived_at IS NULL")
   last_id=$(sql "SELECT id FROM enterprises WHERE archived_at IS NULL ORDER BY name DESC, id DESC LIMIT 1")
   body=$(get "$ALL_LAST")
   [ -z "$(next_href <<<"$body")" ] || die "$ALL_LAST is not the last page"

@@ -152,3 +152,87 @@ pub fn apply_move(
     )?;
     Ok(to)
 }
+
+/// A stored entry condition, active or not, for the admin page.
+#[derive(Debug, Clone, Queryable)]
+pub struct ConditionRow {
+    pub id: i32,
+    pub tier: String,
+    pub key: String,
+    pub field: String,
+    pub value: String,
+    pub label_zh: String,
+    pub label_en: String,
+    pub active: bool,
+}
+
+/// Every stored condition.
+pub fn condition_rows(conn: &mut DbConnection) -> QueryResult<Vec<ConditionRow>> {
+    board_conditions::table
+        .order(board_conditions::id)
+        .load(conn)
+}
+
+/// Adds a condition (already checked by [`Check::parse`]); false if the key exists.
+pub fn add_condition(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    c: &EntryCondition,
+    field: &str,
+    value: &str,
+) -> QueryResult<bool> {
+    let exists: bool = diesel::select(diesel::dsl::exists(
+        board_conditions::table.filter(board_conditions::key.eq(&c.key)),
+    ))
+    .get_result(conn)?;
+    if exists {
+        return Ok(false);
+    }
+    diesel::insert_into(board_conditions::table)
+        .values((
+            board_conditions::tier.eq(c.tier.as_str()),
+            board_conditions::key.eq(&c.key),
+            board_conditions::field.eq(field),
+            board_conditions::value.eq(value),
+            board_conditions::label_zh.eq(&c.label_zh),
+            board_conditions::label_en.eq(&c.label_en),
+            board_conditions::active.eq(true),
+        ))
+        .execute(conn)?;
+    audit::record(
+        conn,
+        actor,
+        Change {
+            action: "board_condition.add",
+            entity: "board_condition",
+            entity_id: Some(c.key.clone()),
+            after: Some(serde_json::json!({ "tier": c.tier, "field": field, "value": value })),
+            ..Default::default()
+        },
+    )?;
+    Ok(true)
+}
+
+/// Switches a condition on or off.
+pub fn set_condition_active(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i32,
+    active: bool,
+) -> QueryResult<()> {
+    let key: String = diesel::update(board_conditions::table.find(id))
+        .set(board_conditions::active.eq(active))
+        .returning(board_conditions::key)
+        .get_result(conn)?;
+    audit::record(
+        conn,
+        actor,
+        Change {
+            action: "board_condition.active",
+            entity: "board_condition",
+            entity_id: Some(key),
+            after: Some(serde_json::json!({ "active": active })),
+            ..Default::default()
+        },
+    )
+}

@@ -28,3 +28,43 @@ impl District {
         districts::table.order(districts::code).load(conn)
     }
 }
+
+/// Adds a district (a GB/T 2260 code with its names), audited. Returns false if the
+/// code exists already.
+pub fn add(
+    conn: &mut DbConnection,
+    actor: &crate::models::audit::Actor,
+    code: &crate::domain::district::DistrictCode,
+    name_zh: &str,
+    name_en: &str,
+) -> QueryResult<bool> {
+    let exists: bool = diesel::select(diesel::dsl::exists(
+        districts::table.filter(districts::code.eq(code.as_str())),
+    ))
+    .get_result(conn)?;
+    if exists {
+        return Ok(false);
+    }
+    diesel::insert_into(districts::table)
+        .values((
+            districts::code.eq(code.as_str()),
+            districts::name_zh.eq(name_zh.trim()),
+            districts::name_en.eq(name_en.trim()),
+        ))
+        .execute(conn)?;
+    crate::models::audit::record(
+        conn,
+        actor,
+        crate::models::audit::Change {
+            action: "district.add",
+            entity: "district",
+            entity_id: Some(code.to_string()),
+            district_code: Some(code.to_string()),
+            after: Some(
+                serde_json::json!({ "name_zh": name_zh.trim(), "name_en": name_en.trim() }),
+            ),
+            ..Default::default()
+        },
+    )?;
+    Ok(true)
+}

@@ -120,6 +120,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     "/users/{id}/sessions/end",
                     web::post().to(admin::users::end_sessions),
                 )
+                .route("/reference", web::get().to(admin::reference::show))
+                .route("/districts", web::post().to(admin::reference::add_district))
+                .route(
+                    "/board-conditions",
+                    web::post().to(admin::reference::add_condition),
+                )
+                .route(
+                    "/board-conditions/{id}/active",
+                    web::post().to(admin::reference::set_condition_active),
+                )
+                .route("/rubrics", web::post().to(admin::reference::add_rubric))
                 .route("/sessions", web::get().to(admin::sessions::online))
                 .route("/sessions/{id}/end", web::post().to(admin::sessions::end)),
         )

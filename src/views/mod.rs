@@ -50,6 +50,7 @@ fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
             ("/submissions", "nav.submissions"),
             ("/qualifications/expiring", "nav.expiring"),
             ("/admin/users", "nav.users"),
+            ("/admin/reference", "nav.reference"),
             ("/admin/sessions", "nav.sessions"),
             ("/audit", "nav.audit"),
         ]),

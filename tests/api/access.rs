@@ -64,6 +64,7 @@ async fn every_role_gets_exactly_its_pages() {
         "/admin/users/new".to_string(),
         format!("/admin/users/{}", target.id),
         "/admin/sessions".to_string(),
+        "/admin/reference".to_string(),
         "/audit".to_string(),
         "/enterprises/new".to_string(),
         "/submissions".to_string(),

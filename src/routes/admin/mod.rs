@@ -1,4 +1,5 @@
 //! Administration: accounts and their sessions.
 
+pub mod reference;
 pub mod sessions;
 pub mod users;
