@@ -23,6 +23,15 @@ impl District {
         }
     }
 
+    /// The name of `code` among `districts` in the interface language, or the code
+    /// itself when it is not known.
+    pub fn name_of(districts: &[District], code: &str, locale: Locale) -> String {
+        districts
+            .iter()
+            .find(|d| d.code == code)
+            .map_or_else(|| code.to_string(), |d| d.name(locale).to_string())
+    }
+
     /// All districts ordered by code.
     pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<District>> {
         districts::table.order(districts::code).load(conn)

@@ -62,12 +62,7 @@ pub async fn home(
             let scope_districts: Vec<String> = match &user.scope {
                 DataScope::Districts(ds) => ds
                     .iter()
-                    .map(|d| {
-                        districts
-                            .iter()
-                            .find(|x| x.code == d.as_str())
-                            .map_or_else(|| d.to_string(), |x| x.name(locale).to_string())
-                    })
+                    .map(|d| District::name_of(&districts, d.as_str(), locale))
                     .collect(),
                 _ => Vec::new(),
             };

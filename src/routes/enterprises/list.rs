@@ -90,10 +90,7 @@ pub struct ListPage {
 impl ListPage {
     /// A district's name in the page language.
     pub fn district_name(&self, code: &str) -> String {
-        self.districts
-            .iter()
-            .find(|d| d.code == code)
-            .map_or_else(|| code.to_string(), |d| d.name(self.ctx.locale).to_string())
+        District::name_of(&self.districts, code, self.ctx.locale)
     }
 
     /// A section's name in the page language.

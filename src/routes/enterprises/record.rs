@@ -271,10 +271,7 @@ pub async fn show_page(
         .db
         .read(move |conn| {
             let e = Enterprise::find(conn, &scope, id)?.ok_or(AppError::NotFound)?;
-            let district_name = District::all(conn)?
-                .into_iter()
-                .find(|d| d.code == e.district_code)
-                .map_or_else(|| e.district_code.clone(), |d| d.name(locale).to_string());
+            let district_name = District::name_of(&District::all(conn)?, &e.district_code, locale);
             let history = board::history(conn, id)?;
             let conditions = board::conditions(conn)?;
             let titles = qualification::of_enterprise(conn, id)?

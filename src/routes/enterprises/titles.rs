@@ -226,10 +226,7 @@ pub struct ExpiringPage {
 impl ExpiringPage {
     /// A district's name in the page language.
     pub fn district_name(&self, code: &str) -> String {
-        self.districts
-            .iter()
-            .find(|d| d.code == code)
-            .map_or_else(|| code.to_string(), |d| d.name(self.ctx.locale).to_string())
+        District::name_of(&self.districts, code, self.ctx.locale)
     }
 
     /// Days left until `d`.
