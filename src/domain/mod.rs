@@ -30,6 +30,7 @@ macro_rules! text_enum {
 pub mod annual;
 pub mod assessment;
 pub mod credit_code;
+pub mod cultivation;
 pub mod district;
 pub mod enterprise;
 pub mod industry;
