@@ -593,8 +593,10 @@ pub fn list(
     let mut q = filtered(scope, f);
     q = match (f.sort, f.after.clone()) {
         (Sort::Name, after) => {
+            // `name >= k` first: a range the (…, name, id) indexes can seek to, so the
+            // last page costs what the first does; the rest breaks ties on id.
             if let Some((k, id)) = after {
-                q = q.filter(e::name.gt(k.clone()).or(e::name.eq(k).and(e::id.gt(id))));
+                q = q.filter(e::name.ge(k.clone()).and(e::name.gt(k).or(e::id.gt(id))));
             }
             q.order((e::name.asc(), e::id.asc()))
         }
@@ -610,8 +612,8 @@ pub fn list(
             {
                 q = q.filter(
                     e::updated_at
-                        .lt(t)
-                        .or(e::updated_at.eq(t).and(e::id.lt(id))),
+                        .le(t)
+                        .and(e::updated_at.lt(t).or(e::id.lt(id))),
                 );
             }
             q.order((e::updated_at.desc(), e::id.desc()))
