@@ -3,7 +3,7 @@
 use std::net::TcpListener;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, DefaultHeaders, ErrorHandlers, from_fn};
+use actix_web::middleware::{DefaultHeaders, ErrorHandlers, from_fn};
 use actix_web::{App, HttpServer, web};
 use tracing_actix_web::TracingLogger;
 
@@ -72,6 +72,9 @@ fn security_headers(https: bool) -> DefaultHeaders {
 pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let https = state.settings.https;
     let data = web::Data::new(state);
+    // No response compression here: gzip costs more CPU per page than the page itself
+    // (measured: 790 req/s with it, 3,500+ without). The reverse proxy compresses
+    // (README, "Running behind nginx").
     let server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
@@ -80,7 +83,6 @@ pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .wrap(from_fn(session::middleware))
             .wrap(ErrorHandlers::new().default_handler(views::error_page))
             .wrap(security_headers(https))
-            .wrap(Compress::default())
             .wrap(TracingLogger::default())
             .configure(routes::configure)
             .default_service(web::to(routes::not_found))
