@@ -167,11 +167,12 @@ impl EnterpriseRef {
         scope: &DataScope,
         id: i32,
     ) -> QueryResult<Option<EnterpriseRef>> {
-        scoped(scope)
-            .filter(enterprises::id.eq(id))
-            .select(REF_COLUMNS)
-            .first(conn)
-            .optional()
+        super::only(
+            scoped(scope)
+                .filter(enterprises::id.eq(id))
+                .select(REF_COLUMNS),
+            conn,
+        )
     }
 
     /// Creates a minimal record (demo and tests; people use [`Enterprise::create`]).
@@ -286,10 +287,7 @@ impl Enterprise {
         scope: &DataScope,
         id: i32,
     ) -> QueryResult<Option<Enterprise>> {
-        scoped(scope)
-            .filter(enterprises::id.eq(id))
-            .first(conn)
-            .optional()
+        super::only(scoped(scope).filter(enterprises::id.eq(id)), conn)
     }
 
     /// Finds a whole record by credit code, ignoring scope (imports check scope themselves).

@@ -42,3 +42,18 @@ diesel::define_sql_function! {
     /// (LIKE ignores case on SQLite only).
     fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
+
+/// The one row a query on a unique key finds. Unlike `.first()` this adds no bound
+/// `LIMIT ?`: SQLite re-compiles a statement whose LIMIT is a parameter every time it
+/// runs, which made these hot lookups (the session on every request, the record on
+/// every page) several times slower than their SQL.
+pub fn only<'a, Q, T>(
+    query: Q,
+    conn: &mut crate::db::DbConnection,
+) -> diesel::QueryResult<Option<T>>
+where
+    Q: diesel::RunQueryDsl<crate::db::DbConnection>
+        + diesel::query_dsl::LoadQuery<'a, crate::db::DbConnection, T>,
+{
+    Ok(query.load(conn)?.into_iter().next())
+}

@@ -60,12 +60,13 @@ impl Session {
         conn: &mut DbConnection,
         hash: &str,
     ) -> QueryResult<Option<(Session, User)>> {
-        sessions::table
-            .inner_join(users::table)
-            .filter(sessions::token_hash.eq(hash))
-            .select((sessions::all_columns, users::all_columns))
-            .first(conn)
-            .optional()
+        super::only(
+            sessions::table
+                .inner_join(users::table)
+                .filter(sessions::token_hash.eq(hash))
+                .select((sessions::all_columns, users::all_columns)),
+            conn,
+        )
     }
 
     /// Records activity (callers throttle this to about once a minute).
