@@ -20,7 +20,8 @@
 #   BENCH_THREADS        wrk threads                        (2)
 #   BENCH_CONNECTIONS    wrk connections (keep-alive)       (32)
 #   BENCH_GZIP           1: also measure with `Accept-Encoding: gzip`, as browsers
-#                        send it (informational rows)       (1)
+#                        send it (informational rows; skipped when the app does
+#                        not compress)                      (1)
 #   BENCH_UNFILTERED     1: also measure the unfiltered list's first/last page (1)
 #   BENCH_ENFORCE        1: exit 1 when a target is missed  (1)
 #   BENCH_KEEP           1: keep the temp dir (DB, server log) for inspection (0)
@@ -31,6 +32,10 @@
 # or a binary downloaded from outside the package mirrors. A small Lua hook counts
 # every response whose status is not exactly 200 (wrk itself only counts >= 400 as
 # errors), so a redirect to /login (lost session) fails the run.
+#
+# Noise: the load generator shares the 2 CPUs with the server, and other work on the
+# host shows up as spread between rounds (printed). Compare runs by their medians and
+# look at the per-round figures before trusting a small difference.
 #
 # Exit status: 0 all good; 1 a performance target missed (BENCH_ENFORCE=1);
 # 2 a non-200 response or socket error during a run; other: setup failed.
