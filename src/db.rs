@@ -190,20 +190,9 @@ impl Db {
         &self.target
     }
 
-    /// Whether this is the SQLite backend.
-    pub fn is_sqlite(&self) -> bool {
-        matches!(self.target, DbTarget::Sqlite(_))
-    }
-
     /// A connection for synchronous callers (CLI, tests, startup).
     pub fn conn(&self) -> Result<Conn, AppError> {
         Ok(self.pool.get()?)
-    }
-
-    /// Pool statistics: (connections open, connections idle).
-    pub fn pool_state(&self) -> (u32, u32) {
-        let s = self.pool.state();
-        (s.connections, s.idle_connections)
     }
 
     /// Runs blocking reads off the async executor.

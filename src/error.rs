@@ -49,16 +49,6 @@ impl AppError {
     pub fn migration(e: Box<dyn std::error::Error + Send + Sync>) -> AppError {
         AppError::Migration(e.to_string())
     }
-
-    /// The locale key of the heading shown on the error page.
-    pub fn page_key(&self) -> &'static str {
-        match self.status_code() {
-            StatusCode::FORBIDDEN => "error.forbidden",
-            StatusCode::NOT_FOUND => "error.not_found",
-            StatusCode::BAD_REQUEST => "error.bad_request",
-            _ => "error.internal",
-        }
-    }
 }
 
 impl ResponseError for AppError {

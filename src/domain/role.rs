@@ -44,16 +44,6 @@ impl Role {
     pub fn can_be_district_scoped(self) -> bool {
         matches!(self, Role::Staff | Role::Official)
     }
-
-    /// Whether accounts of this role must be bound to one enterprise.
-    pub fn needs_enterprise(self) -> bool {
-        self == Role::Enterprise
-    }
-
-    /// Who may browse the audit log.
-    pub fn can_read_audit(self) -> bool {
-        matches!(self, Role::Admin | Role::Official)
-    }
 }
 
 impl fmt::Display for Role {

@@ -150,7 +150,7 @@ async fn only_admins_may_post_admin_actions() {
             .status(),
         200
     );
-    // Anonymous posts are refused too (no token was ever issued to them for a session).
+    // Anonymous posts are sent to sign in, and change nothing.
     let anon = app.client();
     let r = anon
         .post(app.url(&format!("/admin/users/{id}/disable")))
@@ -158,7 +158,12 @@ async fn only_admins_may_post_admin_actions() {
         .send()
         .await
         .unwrap();
-    assert!(r.status() == 403 || r.status() == 303);
+    assert_eq!(
+        r.status(),
+        303,
+        "sent to sign in before the form is even read"
+    );
+    assert!(location(&r).starts_with("/login"));
     assert!(
         !app.with_db(|c| Ok(srdi_board::models::user::User::find(c, id)?.unwrap()))
             .disabled

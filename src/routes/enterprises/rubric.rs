@@ -153,11 +153,6 @@ impl RubricPage {
     pub fn is_year(&self, y: &i32) -> bool {
         self.year == Some(*y)
     }
-
-    /// Whether any what-if value was typed.
-    pub fn has_what_if(&self) -> bool {
-        self.what_if.is_some()
-    }
 }
 
 /// `GET /enterprises/{id}/rubric?year=&rubric=&w.<metric>=`: what-if values are
