@@ -92,6 +92,84 @@ diesel::table! {
 }
 
 diesel::table! {
+    cultivation_events (id) {
+        id -> Integer,
+        enterprise_id -> Integer,
+        step_from -> Nullable<Text>,
+        step_to -> Text,
+        stage_to -> Text,
+        reason -> Text,
+        proposal_id -> Nullable<Integer>,
+        effective_on -> Date,
+        recorded_by -> Nullable<Integer>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cultivation_intermediaries (id) {
+        id -> Integer,
+        enterprise_id -> Integer,
+        kind -> Text,
+        partner_id -> Integer,
+        engaged_on -> Date,
+        recorded_by -> Nullable<Integer>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cultivation_plans (enterprise_id) {
+        enterprise_id -> Integer,
+        valuation -> Nullable<BigInt>,
+        valuation_on -> Nullable<Date>,
+        planned_raise -> Nullable<BigInt>,
+        planned_filing_on -> Nullable<Date>,
+        planned_listing_on -> Nullable<Date>,
+        counsellor_id -> Nullable<Integer>,
+        note -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Nullable<Integer>,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    cultivation_proposals (id) {
+        id -> Integer,
+        enterprise_id -> Integer,
+        step_from -> Text,
+        step_to -> Text,
+        reason -> Text,
+        comment -> Text,
+        gate_snapshot -> Text,
+        status -> Text,
+        proposed_by -> Integer,
+        proposed_at -> Timestamp,
+        decided_by -> Nullable<Integer>,
+        decided_at -> Nullable<Timestamp>,
+        decision_comment -> Text,
+    }
+}
+
+diesel::table! {
+    cultivation_tasks (id) {
+        id -> Integer,
+        enterprise_id -> Integer,
+        step -> Text,
+        title -> Text,
+        owner_id -> Integer,
+        due_on -> Date,
+        status -> Text,
+        done_on -> Nullable<Date>,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
     districts (code) {
         code -> Text,
         name_zh -> Text,
@@ -132,6 +210,38 @@ diesel::table! {
         tier_since -> Nullable<Date>,
         current_level -> Nullable<Text>,
         level_expires_on -> Nullable<Date>,
+        cultivation_step -> Nullable<Text>,
+        cultivation_stage -> Nullable<Text>,
+        stage_since -> Nullable<Date>,
+        step_since -> Nullable<Date>,
+        queue_order -> Nullable<Integer>,
+        target_board -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    gate_items (id) {
+        id -> Integer,
+        key -> Text,
+        step -> Text,
+        field -> Text,
+        value -> Text,
+        label_zh -> Text,
+        label_en -> Text,
+        position -> Integer,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    gate_ticks (id) {
+        id -> Integer,
+        enterprise_id -> Integer,
+        item_key -> Text,
+        evidence -> Text,
+        document_ref -> Text,
+        ticked_by -> Nullable<Integer>,
+        ticked_at -> Timestamp,
     }
 }
 
@@ -142,6 +252,32 @@ diesel::table! {
         first_failure_at -> Timestamp,
         last_failure_at -> Timestamp,
         locked_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    partners (id) {
+        id -> Integer,
+        name -> Text,
+        kind -> Text,
+        contact_name -> Text,
+        contact_phone -> Text,
+        contact_email -> Text,
+        note -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    plan_targets (year, stage) {
+        year -> Integer,
+        stage -> Text,
+        target -> Integer,
+        updated_by -> Nullable<Integer>,
+        updated_at -> Timestamp,
     }
 }
 
@@ -245,7 +381,19 @@ diesel::joinable!(audit_log -> enterprises (enterprise_id));
 diesel::joinable!(audit_log -> users (actor_id));
 diesel::joinable!(board_entries -> enterprises (enterprise_id));
 diesel::joinable!(board_entries -> users (recorded_by));
+diesel::joinable!(cultivation_events -> cultivation_proposals (proposal_id));
+diesel::joinable!(cultivation_events -> enterprises (enterprise_id));
+diesel::joinable!(cultivation_events -> users (recorded_by));
+diesel::joinable!(cultivation_intermediaries -> enterprises (enterprise_id));
+diesel::joinable!(cultivation_intermediaries -> partners (partner_id));
+diesel::joinable!(cultivation_intermediaries -> users (recorded_by));
+diesel::joinable!(cultivation_plans -> enterprises (enterprise_id));
+diesel::joinable!(cultivation_proposals -> enterprises (enterprise_id));
+diesel::joinable!(cultivation_tasks -> enterprises (enterprise_id));
 diesel::joinable!(enterprises -> districts (district_code));
+diesel::joinable!(gate_ticks -> enterprises (enterprise_id));
+diesel::joinable!(gate_ticks -> users (ticked_by));
+diesel::joinable!(plan_targets -> users (updated_by));
 diesel::joinable!(qualification_events -> enterprises (enterprise_id));
 diesel::joinable!(qualification_events -> qualifications (qualification_id));
 diesel::joinable!(qualification_events -> users (recorded_by));
@@ -262,9 +410,18 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     board_conditions,
     board_entries,
+    cultivation_events,
+    cultivation_intermediaries,
+    cultivation_plans,
+    cultivation_proposals,
+    cultivation_tasks,
     districts,
     enterprises,
+    gate_items,
+    gate_ticks,
     login_throttle,
+    partners,
+    plan_targets,
     qualification_events,
     qualifications,
     rubric_results,

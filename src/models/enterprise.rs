@@ -70,6 +70,18 @@ pub struct Enterprise {
     pub tier_since: Option<NaiveDate>,
     pub current_level: Option<String>,
     pub level_expires_on: Option<NaiveDate>,
+    /// Where it stands in IPO cultivation; `None` until discovered as potential.
+    pub cultivation_step: Option<String>,
+    /// The headline stage of that step (`exited` after an exit), for grouping.
+    pub cultivation_stage: Option<String>,
+    /// When it reached its current stage.
+    pub stage_since: Option<NaiveDate>,
+    /// When it reached its current step (the last movement).
+    pub step_since: Option<NaiveDate>,
+    /// Its place in the queue of its stage (定序), smaller first.
+    pub queue_order: Option<i32>,
+    /// The board it aims to list on (定板).
+    pub target_board: Option<String>,
 }
 
 impl Enterprise {
@@ -104,6 +116,16 @@ impl Enterprise {
     /// The current tier, if on the board.
     pub fn tier(&self) -> Option<Tier> {
         self.current_tier.as_deref().and_then(|t| t.parse().ok())
+    }
+
+    /// Where it stands in IPO cultivation, if discovered.
+    pub fn step(&self) -> Option<crate::domain::cultivation::Step> {
+        self.cultivation_step.as_deref().and_then(|s| s.parse().ok())
+    }
+
+    /// The board it aims to list on, once chosen.
+    pub fn target(&self) -> Option<crate::domain::cultivation::TargetBoard> {
+        self.target_board.as_deref().and_then(|s| s.parse().ok())
     }
 
     /// The current level (highest title in force), if any.

@@ -1,0 +1,18 @@
+DROP TABLE plan_targets;
+DROP TABLE cultivation_tasks;
+DROP TABLE cultivation_events;
+DROP TABLE cultivation_proposals;
+DROP TABLE gate_ticks;
+DROP TABLE gate_items;
+DROP TABLE cultivation_intermediaries;
+DROP TABLE cultivation_plans;
+DROP TABLE partners;
+DROP INDEX enterprises_step_since_idx;
+DROP INDEX enterprises_stage_since_idx;
+DROP INDEX enterprises_stage_queue_idx;
+ALTER TABLE enterprises DROP COLUMN target_board;
+ALTER TABLE enterprises DROP COLUMN queue_order;
+ALTER TABLE enterprises DROP COLUMN step_since;
+ALTER TABLE enterprises DROP COLUMN stage_since;
+ALTER TABLE enterprises DROP COLUMN cultivation_stage;
+ALTER TABLE enterprises DROP COLUMN cultivation_step;
