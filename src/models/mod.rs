@@ -4,6 +4,7 @@
 pub mod annual;
 pub mod audit;
 pub mod board;
+pub mod cultivation;
 pub mod district;
 pub mod enterprise;
 pub mod qualification;
