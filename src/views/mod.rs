@@ -1,6 +1,7 @@
 //! Page structs (one per template) and the context every page shares: the
 //! language, the signed-in account, the CSRF token, the flash and navigation.
 
+pub mod charts;
 pub mod flash;
 
 use std::future::{Ready, ready};
