@@ -643,7 +643,7 @@ pub fn propose(
     let Some(current) = e.step() else {
         return Err(CultivationError::Invalid(
             "action",
-            "cultivation.not_in_pipeline",
+            "cultivation.not_in_pipeline_error",
         ));
     };
     let waiting: bool = diesel::select(diesel::dsl::exists(
@@ -902,7 +902,7 @@ pub fn save_plan(
         if !ok {
             return Err(CultivationError::Invalid(
                 "counsellor_id",
-                "cultivation.counsellor",
+                "cultivation.counsellor_error",
             ));
         }
     }
@@ -1306,7 +1306,7 @@ pub fn add_task(
     let e = enterprise_in_scope(conn, scope, enterprise_id)?;
     let step = e.step().ok_or(CultivationError::Invalid(
         "title",
-        "cultivation.not_in_pipeline",
+        "cultivation.not_in_pipeline_error",
     ))?;
     let owner_ok: bool = diesel::select(diesel::dsl::exists(
         users::table

@@ -7,6 +7,7 @@ pub mod board;
 pub mod cultivation;
 pub mod district;
 pub mod enterprise;
+pub mod pipeline;
 pub mod qualification;
 pub mod rubric;
 pub mod seed;

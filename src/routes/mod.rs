@@ -5,6 +5,7 @@ pub mod admin;
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod cultivation;
 pub mod enterprises;
 pub mod health;
 pub mod home;
@@ -101,6 +102,47 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/submissions/{id}/return",
             web::post().to(enterprises::annual::return_it),
         )
+        // IPO cultivation (each handler checks the role and the data scope itself).
+        .route(
+            "/enterprises/{id}/cultivation",
+            web::get().to(cultivation::enterprise::show),
+        )
+        .route(
+            "/enterprises/{id}/cultivation/discover",
+            web::post().to(cultivation::enterprise::discover),
+        )
+        .route(
+            "/enterprises/{id}/cultivation/ticks",
+            web::post().to(cultivation::enterprise::tick),
+        )
+        .route(
+            "/enterprises/{id}/cultivation/proposals",
+            web::post().to(cultivation::enterprise::propose),
+        )
+        .route(
+            "/enterprises/{id}/cultivation/plan",
+            web::post().to(cultivation::enterprise::save_plan),
+        )
+        .route(
+            "/enterprises/{id}/cultivation/intermediaries",
+            web::post().to(cultivation::enterprise::set_intermediary),
+        )
+        .route(
+            "/enterprises/{id}/cultivation/tasks",
+            web::post().to(cultivation::enterprise::add_task),
+        )
+        .route(
+            "/enterprises/{id}/queue",
+            web::post().to(cultivation::enterprise::move_in_queue),
+        )
+        .route("/proposals", web::get().to(cultivation::proposals::inbox))
+        .route("/proposals/{id}", web::get().to(cultivation::proposals::show))
+        .route(
+            "/proposals/{id}/decision",
+            web::post().to(cultivation::proposals::decide),
+        )
+        .route("/tasks", web::get().to(cultivation::tasks::list))
+        .route("/tasks/{id}/done", web::post().to(cultivation::tasks::set_done))
         // Administrators.
         .service(
             web::scope("/admin")

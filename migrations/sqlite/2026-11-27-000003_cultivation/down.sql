@@ -8,7 +8,7 @@ DROP TABLE cultivation_intermediaries;
 DROP TABLE cultivation_plans;
 DROP TABLE partners;
 DROP INDEX enterprises_step_since_idx;
-DROP INDEX enterprises_stage_since_idx;
+DROP INDEX enterprises_pipeline_idx;
 DROP INDEX enterprises_stage_queue_idx;
 ALTER TABLE enterprises DROP COLUMN target_board;
 ALTER TABLE enterprises DROP COLUMN queue_order;

@@ -12,7 +12,8 @@ ALTER TABLE enterprises ADD COLUMN queue_order INTEGER;
 ALTER TABLE enterprises ADD COLUMN target_board TEXT CHECK (target_board IN ('sse_main', 'star', 'szse_main', 'chinext', 'bse', 'neeq_innovation', 'neeq_basic', 'overseas'));
 
 CREATE INDEX enterprises_stage_queue_idx ON enterprises (cultivation_stage, queue_order, id);
-CREATE INDEX enterprises_stage_since_idx ON enterprises (cultivation_stage, stage_since);
+-- Funnel, time in stage and stalled counts in one covering scan of active records.
+CREATE INDEX enterprises_pipeline_idx ON enterprises (cultivation_stage, stage_since, step_since) WHERE archived_at IS NULL;
 CREATE INDEX enterprises_step_since_idx ON enterprises (step_since, id);
 
 CREATE TABLE partners (
