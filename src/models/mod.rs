@@ -6,6 +6,7 @@ pub mod audit;
 pub mod board;
 pub mod district;
 pub mod enterprise;
+pub mod partner;
 pub mod qualification;
 pub mod rubric;
 pub mod seed;
