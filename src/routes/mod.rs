@@ -8,6 +8,7 @@ pub mod auth;
 pub mod enterprises;
 pub mod health;
 pub mod home;
+pub mod partners;
 pub mod transfer;
 
 use actix_web::middleware::from_fn;
@@ -100,6 +101,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/submissions/{id}/return",
             web::post().to(enterprises::annual::return_it),
+        )
+        // The partner register (each handler checks the role itself).
+        .route("/partners", web::get().to(partners::list))
+        .route("/partners", web::post().to(partners::create))
+        .route("/partners/new", web::get().to(partners::new_form))
+        .route("/partners/{id}", web::get().to(partners::show))
+        .route("/partners/{id}", web::post().to(partners::update))
+        .route(
+            "/partners/{id}/active",
+            web::post().to(partners::set_active),
         )
         // Administrators.
         .service(
