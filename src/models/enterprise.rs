@@ -120,7 +120,9 @@ impl Enterprise {
 
     /// Where it stands in IPO cultivation, if discovered.
     pub fn step(&self) -> Option<crate::domain::cultivation::Step> {
-        self.cultivation_step.as_deref().and_then(|s| s.parse().ok())
+        self.cultivation_step
+            .as_deref()
+            .and_then(|s| s.parse().ok())
     }
 
     /// The board it aims to list on, once chosen.
