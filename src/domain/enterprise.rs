@@ -123,7 +123,9 @@ fn checked(v: &Option<String>) -> bool {
         .is_some_and(|s| matches!(s.trim(), "on" | "1" | "true" | "yes" | "是" | "Y" | "y"))
 }
 
-fn text(
+/// A trimmed text field: `field.required` when required and empty, `field.too_long`
+/// past `max` characters.
+pub(super) fn text(
     field: &'static str,
     raw: &str,
     max: usize,
@@ -304,7 +306,8 @@ impl EnterpriseInput {
     }
 }
 
-fn looks_like_email(s: &str) -> bool {
+/// A loose shape check: something@domain.tld without spaces (the mail server decides the rest).
+pub(super) fn looks_like_email(s: &str) -> bool {
     match s.split_once('@') {
         Some((local, domain)) => {
             !local.is_empty()

@@ -36,6 +36,7 @@ pub mod enterprise;
 pub mod industry;
 pub mod locale;
 pub mod money;
+pub mod partner;
 pub mod password_policy;
 pub mod qualification;
 pub mod role;

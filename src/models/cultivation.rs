@@ -17,6 +17,7 @@ use crate::domain::role::Role;
 use crate::domain::scope::DataScope;
 use crate::models::audit::{self, Actor, Change};
 use crate::models::enterprise::{Enterprise, filter_scope};
+use crate::models::partner::Partner;
 use crate::schema::{
     cultivation_events, cultivation_intermediaries, cultivation_plans, cultivation_proposals,
     cultivation_tasks, enterprises, gate_items, gate_ticks, partners, plan_targets, rubric_results,
@@ -994,27 +995,15 @@ pub fn intermediaries(
     Ok(out)
 }
 
-/// The partner kind that can serve as an intermediary of `kind`.
-pub fn partner_kind_for(kind: IntermediaryKind) -> &'static str {
-    match kind {
-        IntermediaryKind::Sponsor => "securities_firm",
-        IntermediaryKind::Auditor => "accounting_firm",
-        IntermediaryKind::LawFirm => "law_firm",
-        IntermediaryKind::Bank => "bank",
-    }
-}
-
 /// Active partners that can serve as `kind`: (id, name), by name.
 pub fn partner_choices(
     conn: &mut DbConnection,
     kind: IntermediaryKind,
 ) -> QueryResult<Vec<(i32, String)>> {
-    partners::table
-        .filter(partners::kind.eq(partner_kind_for(kind)))
-        .filter(partners::active.eq(true))
-        .order(partners::name)
-        .select((partners::id, partners::name))
-        .load(conn)
+    Ok(Partner::for_kind(conn, kind)?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect())
 }
 
 /// Engages (or replaces, or with `None` releases) the intermediary of `kind`.
@@ -1029,13 +1018,7 @@ pub fn set_intermediary(
 ) -> Result<(), CultivationError> {
     let e = enterprise_in_scope(conn, scope, enterprise_id)?;
     if let Some(p) = partner_id {
-        let fits: bool = diesel::select(diesel::dsl::exists(
-            partners::table
-                .filter(partners::id.eq(p))
-                .filter(partners::kind.eq(partner_kind_for(kind)))
-                .filter(partners::active.eq(true)),
-        ))
-        .get_result(conn)?;
+        let fits = Partner::find(conn, p)?.is_some_and(|p| p.active && p.kind.serves(kind));
         if !fits {
             return Err(CultivationError::Invalid(
                 "partner_id",

@@ -8,6 +8,7 @@ pub mod cultivation;
 pub mod district;
 pub mod enterprise;
 pub mod pipeline;
+pub mod partner;
 pub mod qualification;
 pub mod rubric;
 pub mod seed;

@@ -9,6 +9,7 @@ pub mod cultivation;
 pub mod enterprises;
 pub mod health;
 pub mod home;
+pub mod partners;
 pub mod transfer;
 
 use actix_web::middleware::from_fn;
@@ -143,6 +144,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/tasks", web::get().to(cultivation::tasks::list))
         .route("/tasks/{id}/done", web::post().to(cultivation::tasks::set_done))
+        // The partner register (each handler checks the role itself).
+        .route("/partners", web::get().to(partners::list))
+        .route("/partners", web::post().to(partners::create))
+        .route("/partners/new", web::get().to(partners::new_form))
+        .route("/partners/{id}", web::get().to(partners::show))
+        .route("/partners/{id}", web::post().to(partners::update))
+        .route(
+            "/partners/{id}/active",
+            web::post().to(partners::set_active),
+        )
         // Administrators.
         .service(
             web::scope("/admin")

@@ -10,6 +10,7 @@ mod demo;
 mod helpers;
 mod i18n;
 mod migrations;
+mod partners;
 mod reference;
 mod registry;
 mod security;
