@@ -142,6 +142,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/proposals/{id}/decision",
             web::post().to(cultivation::proposals::decide),
         )
+        .route("/pipeline", web::get().to(cultivation::pipeline::show))
+        .route("/pipeline.csv", web::get().to(cultivation::pipeline::export_csv))
+        .route("/pipeline.xlsx", web::get().to(cultivation::pipeline::export_xlsx))
+        .route("/pipeline/queue", web::get().to(cultivation::pipeline::queue))
+        .route(
+            "/pipeline/targets",
+            web::get().to(cultivation::pipeline::targets_form),
+        )
+        .route(
+            "/pipeline/targets",
+            web::post().to(cultivation::pipeline::save_targets),
+        )
         .route("/tasks", web::get().to(cultivation::tasks::list))
         .route("/tasks/{id}/done", web::post().to(cultivation::tasks::set_done))
         // The partner register (each handler checks the role itself).

@@ -48,6 +48,7 @@ fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
     match role {
         Role::Admin => items.extend([
             ("/enterprises", "nav.enterprises"),
+            ("/pipeline", "nav.pipeline"),
             ("/submissions", "nav.submissions"),
             ("/qualifications/expiring", "nav.expiring"),
             ("/partners", "nav.partners"),
@@ -58,12 +59,16 @@ fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
         ]),
         Role::Staff => items.extend([
             ("/enterprises", "nav.enterprises"),
+            ("/pipeline", "nav.pipeline"),
+            ("/tasks", "nav.tasks"),
             ("/submissions", "nav.submissions"),
             ("/qualifications/expiring", "nav.expiring"),
             ("/partners", "nav.partners"),
         ]),
         Role::Official => items.extend([
             ("/enterprises", "nav.enterprises"),
+            ("/pipeline", "nav.pipeline"),
+            ("/proposals", "nav.proposals"),
             ("/qualifications/expiring", "nav.expiring"),
             ("/partners", "nav.partners"),
             ("/audit", "nav.audit"),

@@ -2,6 +2,7 @@
 //! tasks, and the officials' pipeline.
 
 pub mod enterprise;
+pub mod pipeline;
 pub mod proposals;
 pub mod tasks;
 
