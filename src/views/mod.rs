@@ -319,6 +319,14 @@ impl FieldErrors {
             .unwrap_or_default()
     }
 
+    /// Every message in the page's language, in the order added (for a summary).
+    pub fn all(&self, ctx: &PageCtx) -> Vec<String> {
+        self.0
+            .iter()
+            .map(|(_, key, arg)| ctx.t1(key, arg))
+            .collect()
+    }
+
     /// Whether `field` has a message.
     pub fn has(&self, field: &str) -> bool {
         self.0.iter().any(|(f, _, _)| *f == field)

@@ -6,6 +6,7 @@ mod admin_users;
 mod auth;
 mod browser;
 mod cli;
+mod cultivation;
 mod demo;
 mod helpers;
 mod i18n;
