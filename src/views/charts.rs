@@ -190,7 +190,7 @@ pub fn funnel(title: &str, steps: &[FunnelStep]) -> String {
         if i + 1 < n {
             let _ = write!(
                 out,
-                r#"<text class="chart-rate" x="{}" y="{}" text-anchor="middle" font-size="11" fill="{MUTED}">↓ {}</text>"#,
+                r#"<text class="chart-rate" x="{}" y="{}" text-anchor="middle" font-size="14" fill="{MUTED}">↓ {}</text>"#,
                 num(centre),
                 num(top + FUNNEL_BAR_H + FUNNEL_GAP / 2.0 + 4.0),
                 percent(step.rate_to_next)
@@ -373,7 +373,7 @@ pub fn grouped_columns(title: &str, categories: &[String], series: &[Series]) ->
         }
         let _ = write!(
             out,
-            r#"<text class="chart-tick" x="{}" y="{}" text-anchor="end" font-size="11" fill="{MUTED}">{}</text>"#,
+            r#"<text class="chart-tick" x="{}" y="{}" text-anchor="end" font-size="14" fill="{MUTED}">{}</text>"#,
             num(COLS_LEFT - 6.0),
             num(y + 4.0),
             fmt_dec(v, decimals)
@@ -414,7 +414,7 @@ pub fn grouped_columns(title: &str, categories: &[String], series: &[Series]) ->
                 }
                 let _ = write!(
                     out,
-                    r#"<text class="chart-value-out" x="{}" y="{}" text-anchor="middle" font-size="11" fill="{INK}">{}</text>"#,
+                    r#"<text class="chart-value-out" x="{}" y="{}" text-anchor="middle" font-size="14" fill="{INK}">{}</text>"#,
                     num(cx),
                     num(y - 4.0),
                     value_text(Some(v))
@@ -422,7 +422,7 @@ pub fn grouped_columns(title: &str, categories: &[String], series: &[Series]) ->
             } else {
                 let _ = write!(
                     out,
-                    r#"<text class="chart-value-out" x="{}" y="{}" text-anchor="middle" font-size="11" fill="{MUTED}">{DASH}</text>"#,
+                    r#"<text class="chart-value-out" x="{}" y="{}" text-anchor="middle" font-size="14" fill="{MUTED}">{DASH}</text>"#,
                     num(cx),
                     num(COLS_BOTTOM - 4.0)
                 );
@@ -432,7 +432,7 @@ pub fn grouped_columns(title: &str, categories: &[String], series: &[Series]) ->
         let label = fit(cat, group_w - 4.0, 12.0);
         let _ = write!(
             out,
-            r#"<text class="chart-label" x="{}" y="{}" text-anchor="middle" font-size="12" fill="{INK}">{}</text></g>"#,
+            r#"<text class="chart-label" x="{}" y="{}" text-anchor="middle" font-size="15" fill="{INK}">{}</text></g>"#,
             num(COLS_LEFT + (c as f64 + 0.5) * group_w),
             num(COLS_BOTTOM + 18.0),
             esc(&label)
@@ -490,7 +490,7 @@ fn open(kind: &str, title: &str, desc: &str, width: f64, height: f64, role: &str
     let mut out = String::with_capacity(4096);
     let _ = write!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart {kind}" viewBox="0 0 {} {}" width="100%" role="{role}" aria-label="{title}" font-family="inherit" font-size="13"><title>{title}</title>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart {kind}" viewBox="0 0 {} {}" width="100%" role="{role}" aria-label="{title}" font-family="inherit" font-size="17"><title>{title}</title>"#,
         num(width),
         num(height)
     );

@@ -392,3 +392,130 @@ async fn staff_walk_from_a_new_record_to_its_rubric() {
     let _ = c.close().await;
     result.expect("browser walk");
 }
+
+async fn sign_in(
+    c: &fantoccini::Client,
+    app: &TestApp,
+    username: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    use fantoccini::Locator;
+    c.goto(&app.url("/login")).await?;
+    c.find(Locator::Css("#username")).await?.send_keys(username).await?;
+    c.find(Locator::Css("#password")).await?.send_keys(PASSWORD).await?;
+    c.find(Locator::Css("form.stacked button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    c.wait().for_element(Locator::Css("main .grid")).await?;
+    Ok(())
+}
+
+/// The funnel table's count for a stage on the pipeline page.
+async fn funnel_count(c: &fantoccini::Client, stage: &str) -> Result<String, fantoccini::error::CmdError> {
+    use fantoccini::Locator;
+    let xpath = format!(
+        "//section[@id='funnel']//tr[th/a[contains(@href,'stage={stage}&')]]/td[1]"
+    );
+    c.find(Locator::XPath(&xpath)).await?.text().await
+}
+
+#[tokio::test]
+async fn staff_propose_an_official_approves_and_the_funnel_follows() {
+    if !browser_available() {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    app.user("browser.staff", Role::Staff);
+    app.user("browser.official", Role::Official);
+    let e = app.enterprise("9137021266554433", "青岛浏览器培育股份有限公司", "370212");
+    // At potential with a title in force and the intention confirmed: reserve's
+    // checklist is complete.
+    let today = chrono::Utc::now().date_naive();
+    app.sql(&format!(
+        "UPDATE enterprises SET cultivation_step = 'potential', cultivation_stage = 'potential', \
+         stage_since = '{today}', step_since = '{today}', queue_order = 1, current_level = 'provincial' \
+         WHERE id = {}",
+        e.id
+    ));
+    app.sql(&format!(
+        "INSERT INTO gate_ticks (enterprise_id, item_key, evidence, document_ref, ticked_at) \
+         VALUES ({}, 'reserve.willing', '董事会决议', 'QD-1', '{today} 09:00:00')",
+        e.id
+    ));
+    let driver = Driver::start();
+    let staff = connect(&driver).await;
+    let official = connect(&driver).await;
+    let result = async {
+        use fantoccini::Locator;
+        // Staff propose the move from the enterprise's cultivation page.
+        sign_in(&staff, &app, "browser.staff").await?;
+        staff
+            .goto(&app.url(&format!("/enterprises/{}/cultivation", e.id)))
+            .await?;
+        staff
+            .find(Locator::Css("#propose-comment"))
+            .await?
+            .send_keys("条件齐备，建议纳入后备库")
+            .await?;
+        shot(&staff, "cultivation-propose").await?;
+        staff
+            .find(Locator::Css("#propose-form button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        flash(&staff, "提议已提交").await?;
+        // The official sees the funnel before, decides, and sees it after.
+        sign_in(&official, &app, "browser.official").await?;
+        official.goto(&app.url("/pipeline")).await?;
+        assert_eq!(funnel_count(&official, "reserve").await?, "0");
+        assert_eq!(funnel_count(&official, "potential").await?, "1");
+        official.goto(&app.url("/proposals")).await?;
+        official
+            .find(Locator::LinkText("青岛浏览器培育股份有限公司"))
+            .await?;
+        official
+            .find(Locator::XPath("//table//a[starts-with(., '#')]"))
+            .await?
+            .click()
+            .await?;
+        official
+            .wait()
+            .for_element(Locator::Css("#decision-comment"))
+            .await?
+            .send_keys("同意纳入")
+            .await?;
+        shot(&official, "proposal-decide").await?;
+        official
+            .find(Locator::Css("button[name=decision][value=approve]"))
+            .await?
+            .click()
+            .await?;
+        flash(&official, "已批准").await?;
+        official.goto(&app.url("/pipeline")).await?;
+        assert_eq!(funnel_count(&official, "reserve").await?, "1");
+        assert_eq!(funnel_count(&official, "potential").await?, "0");
+        let funnel = official
+            .find(Locator::Css("#funnel svg.chart-funnel"))
+            .await?
+            .html(false)
+            .await?;
+        assert!(funnel.contains("后备"), "the chart names the stages");
+        shot(&official, "pipeline").await?;
+        // Staff see the new stage on the enterprise's page.
+        staff
+            .goto(&app.url(&format!("/enterprises/{}/cultivation", e.id)))
+            .await?;
+        let current = staff
+            .find(Locator::Css("ol.steps li.current"))
+            .await?
+            .text()
+            .await?;
+        assert!(current.contains("后备"), "{current}");
+        shot(&staff, "cultivation-after").await?;
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    let _ = staff.close().await;
+    let _ = official.close().await;
+    result.expect("browser walk");
+}
