@@ -319,27 +319,45 @@ pub fn export(
 ) -> QueryResult<Vec<ExportRow>> {
     use enterprises as e;
     let rows: Vec<(RowTuple, String)> = filtered(scope, f)
-        .order((e::cultivation_stage.asc(), e::queue_order.asc(), e::id.asc()))
+        .order((
+            e::cultivation_stage.asc(),
+            e::queue_order.asc(),
+            e::id.asc(),
+        ))
         .select((row_columns!(), e::credit_code))
         .load(conn)?;
     let codes: BTreeMap<i32, String> = rows.iter().map(|(r, c)| (r.0, c.clone())).collect();
     let ids: Vec<i32> = codes.keys().copied().collect();
-    let mut plans: BTreeMap<i32, (Option<i64>, Option<i64>, Option<NaiveDate>, Option<NaiveDate>, Option<String>)> =
-        BTreeMap::new();
+    let mut plans: BTreeMap<
+        i32,
+        (
+            Option<i64>,
+            Option<i64>,
+            Option<NaiveDate>,
+            Option<NaiveDate>,
+            Option<String>,
+        ),
+    > = BTreeMap::new();
     for chunk in ids.chunks(5000) {
-        let loaded: Vec<(i32, Option<i64>, Option<i64>, Option<NaiveDate>, Option<NaiveDate>, Option<String>)> =
-            cultivation_plans::table
-                .left_join(users::table.on(users::id.nullable().eq(cultivation_plans::counsellor_id)))
-                .filter(cultivation_plans::enterprise_id.eq_any(chunk))
-                .select((
-                    cultivation_plans::enterprise_id,
-                    cultivation_plans::valuation,
-                    cultivation_plans::planned_raise,
-                    cultivation_plans::planned_filing_on,
-                    cultivation_plans::planned_listing_on,
-                    users::display_name.nullable(),
-                ))
-                .load(conn)?;
+        let loaded: Vec<(
+            i32,
+            Option<i64>,
+            Option<i64>,
+            Option<NaiveDate>,
+            Option<NaiveDate>,
+            Option<String>,
+        )> = cultivation_plans::table
+            .left_join(users::table.on(users::id.nullable().eq(cultivation_plans::counsellor_id)))
+            .filter(cultivation_plans::enterprise_id.eq_any(chunk))
+            .select((
+                cultivation_plans::enterprise_id,
+                cultivation_plans::valuation,
+                cultivation_plans::planned_raise,
+                cultivation_plans::planned_filing_on,
+                cultivation_plans::planned_listing_on,
+                users::display_name.nullable(),
+            ))
+            .load(conn)?;
         for p in loaded {
             plans.insert(p.0, (p.1, p.2, p.3, p.4, p.5));
         }

@@ -137,15 +137,27 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(cultivation::enterprise::move_in_queue),
         )
         .route("/proposals", web::get().to(cultivation::proposals::inbox))
-        .route("/proposals/{id}", web::get().to(cultivation::proposals::show))
+        .route(
+            "/proposals/{id}",
+            web::get().to(cultivation::proposals::show),
+        )
         .route(
             "/proposals/{id}/decision",
             web::post().to(cultivation::proposals::decide),
         )
         .route("/pipeline", web::get().to(cultivation::pipeline::show))
-        .route("/pipeline.csv", web::get().to(cultivation::pipeline::export_csv))
-        .route("/pipeline.xlsx", web::get().to(cultivation::pipeline::export_xlsx))
-        .route("/pipeline/queue", web::get().to(cultivation::pipeline::queue))
+        .route(
+            "/pipeline.csv",
+            web::get().to(cultivation::pipeline::export_csv),
+        )
+        .route(
+            "/pipeline.xlsx",
+            web::get().to(cultivation::pipeline::export_xlsx),
+        )
+        .route(
+            "/pipeline/queue",
+            web::get().to(cultivation::pipeline::queue),
+        )
         .route(
             "/pipeline/targets",
             web::get().to(cultivation::pipeline::targets_form),
@@ -155,7 +167,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(cultivation::pipeline::save_targets),
         )
         .route("/tasks", web::get().to(cultivation::tasks::list))
-        .route("/tasks/{id}/done", web::post().to(cultivation::tasks::set_done))
+        .route(
+            "/tasks/{id}/done",
+            web::post().to(cultivation::tasks::set_done),
+        )
         // The partner register (each handler checks the role itself).
         .route("/partners", web::get().to(partners::list))
         .route("/partners", web::post().to(partners::create))

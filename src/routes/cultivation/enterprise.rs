@@ -10,7 +10,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::{DECIDERS, EDITORS, PROPOSERS, READERS, finding_text, line_label, parse_date, refusal_error, step_label};
+use super::{
+    DECIDERS, EDITORS, PROPOSERS, READERS, finding_text, line_label, parse_date, refusal_error,
+    step_label,
+};
 use crate::auth::Auth;
 use crate::auth::csrf::CsrfForm;
 use crate::db::DbConnection;
@@ -167,7 +170,12 @@ impl CultivationPage {
     pub fn task_owner(&self) -> String {
         match self.f("task").v("owner_id") {
             typed if !typed.is_empty() => typed,
-            _ => self.ctx.user.as_ref().map(|u| u.id.to_string()).unwrap_or_default(),
+            _ => self
+                .ctx
+                .user
+                .as_ref()
+                .map(|u| u.id.to_string())
+                .unwrap_or_default(),
         }
     }
 
@@ -244,7 +252,10 @@ fn timeline(
         }
     }
     // Newest first; a decision sorts before the move it caused (same instant).
-    items.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| (a.kind == "moved").cmp(&(b.kind == "moved"))));
+    items.sort_by(|a, b| {
+        b.at.cmp(&a.at)
+            .then_with(|| (a.kind == "moved").cmp(&(b.kind == "moved")))
+    });
     items
 }
 
@@ -268,8 +279,7 @@ pub async fn cultivation_page(
         .db
         .read(move |conn| {
             let e = Enterprise::find(conn, &scope, id)?.ok_or(AppError::NotFound)?;
-            let district_name =
-                District::name_of(&District::all(conn)?, &e.district_code, locale);
+            let district_name = District::name_of(&District::all(conn)?, &e.district_code, locale);
             let step = e.step();
             let next_step = match step {
                 Some(Step::Exited(_)) => Some(Step::Potential),
@@ -318,9 +328,7 @@ pub async fn cultivation_page(
                 .map(|t| (t.item_key, (t.evidence, t.document_ref)))
                 .collect();
             let queue = model::queue_position(conn, &e)?;
-            let days_in_step = e
-                .step_since
-                .map_or(0, |d| cultivation::days_since(d, day));
+            let days_in_step = e.step_since.map_or(0, |d| cultivation::days_since(d, day));
             let timeline = timeline(&events, &proposals, &names);
             Ok(CultivationPage {
                 ctx,
@@ -366,7 +374,17 @@ pub async fn show(
     if auth.user().role != Role::Enterprise {
         auth.require(READERS)?;
     }
-    page(&cultivation_page(&state, &auth, ctx, path.into_inner(), "", PanelForm::default()).await?)
+    page(
+        &cultivation_page(
+            &state,
+            &auth,
+            ctx,
+            path.into_inner(),
+            "",
+            PanelForm::default(),
+        )
+        .await?,
+    )
 }
 
 /// Runs a change and answers: back to the page with a flash when done; the page with
@@ -458,9 +476,17 @@ pub async fn discover(
     if note.chars().count() > 500 {
         errors.add_with("note", "field.too_long", "500");
     }
-    act(state, auth, ctx, id, "discover", values(&[("note", &form.note)]), errors, "flash.cultivation_discovered", move |conn| {
-        model::discover(conn, &actor, role, &scope, id, &note, today())
-    })
+    act(
+        state,
+        auth,
+        ctx,
+        id,
+        "discover",
+        values(&[("note", &form.note)]),
+        errors,
+        "flash.cultivation_discovered",
+        move |conn| model::discover(conn, &actor, role, &scope, id, &note, today()),
+    )
     .await
 }
 
@@ -509,14 +535,30 @@ pub async fn tick(
         withdraw,
     } = form;
     if withdraw.is_some() {
-        return act(state, auth, ctx, id, "tick", typed, errors, "flash.cultivation_unticked", move |conn| {
-            model::untick(conn, &actor, &scope, id, &item)
-        })
+        return act(
+            state,
+            auth,
+            ctx,
+            id,
+            "tick",
+            typed,
+            errors,
+            "flash.cultivation_unticked",
+            move |conn| model::untick(conn, &actor, &scope, id, &item),
+        )
         .await;
     }
-    act(state, auth, ctx, id, "tick", typed, errors, "flash.cultivation_ticked", move |conn| {
-        model::tick(conn, &actor, &scope, id, &item, &evidence, &document_ref)
-    })
+    act(
+        state,
+        auth,
+        ctx,
+        id,
+        "tick",
+        typed,
+        errors,
+        "flash.cultivation_ticked",
+        move |conn| model::tick(conn, &actor, &scope, id, &item, &evidence, &document_ref),
+    )
     .await
 }
 
@@ -544,7 +586,11 @@ pub async fn propose(
     auth.require(PROPOSERS)?;
     let id = path.into_inner();
     let (actor, role, scope) = (auth.actor(), auth.user().role, auth.user().scope.clone());
-    let which = if form.action == "exit" { "exit" } else { "propose" };
+    let which = if form.action == "exit" {
+        "exit"
+    } else {
+        "propose"
+    };
     let typed = values(&[
         ("action", &form.action),
         ("exit_kind", &form.exit_kind),
@@ -575,26 +621,43 @@ pub async fn propose(
     };
     let comment = form.comment.clone();
     let reenter = form.action == "reenter";
-    act(state, auth, ctx, id, which, typed, errors, "flash.cultivation_proposed", move |conn| {
-        let action = match action {
-            Some(a) => a,
-            None if reenter => ProposalAction::Reenter,
-            None => {
-                let e = Enterprise::find(conn, &scope, id)?.ok_or(CultivationError::NotFound)?;
-                let current = e
-                    .step()
-                    .ok_or(CultivationError::Invalid("action", "cultivation.not_in_pipeline_error"))?;
-                match current.next() {
-                    Some(n) => ProposalAction::Advance(n),
-                    None if current == Step::Listed => {
-                        return Err(cultivation::Refusal::AlreadyListed.into());
+    act(
+        state,
+        auth,
+        ctx,
+        id,
+        which,
+        typed,
+        errors,
+        "flash.cultivation_proposed",
+        move |conn| {
+            let action = match action {
+                Some(a) => a,
+                None if reenter => ProposalAction::Reenter,
+                None => {
+                    let e =
+                        Enterprise::find(conn, &scope, id)?.ok_or(CultivationError::NotFound)?;
+                    let current = e.step().ok_or(CultivationError::Invalid(
+                        "action",
+                        "cultivation.not_in_pipeline_error",
+                    ))?;
+                    match current.next() {
+                        Some(n) => ProposalAction::Advance(n),
+                        None if current == Step::Listed => {
+                            return Err(cultivation::Refusal::AlreadyListed.into());
+                        }
+                        None => {
+                            return Err(CultivationError::Invalid(
+                                "action",
+                                "cultivation.refused_exited",
+                            ));
+                        }
                     }
-                    None => return Err(CultivationError::Invalid("action", "cultivation.refused_exited")),
                 }
-            }
-        };
-        model::propose(conn, &actor, role, &scope, id, &action, &comment, today()).map(|_| ())
-    })
+            };
+            model::propose(conn, &actor, role, &scope, id, &action, &comment, today()).map(|_| ())
+        },
+    )
     .await
 }
 
@@ -633,7 +696,11 @@ pub fn parse_plan(form: &PlanForm, errors: &mut FieldErrors) -> PlanData {
     }
     for (field, raw, slot) in [
         ("valuation", &form.valuation, &mut data.valuation),
-        ("planned_raise", &form.planned_raise, &mut data.planned_raise),
+        (
+            "planned_raise",
+            &form.planned_raise,
+            &mut data.planned_raise,
+        ),
     ] {
         match money::parse_wan(raw, false) {
             Ok(v) => *slot = v,
@@ -642,8 +709,16 @@ pub fn parse_plan(form: &PlanForm, errors: &mut FieldErrors) -> PlanData {
     }
     for (field, raw, slot) in [
         ("valuation_on", &form.valuation_on, &mut data.valuation_on),
-        ("planned_filing_on", &form.planned_filing_on, &mut data.planned_filing_on),
-        ("planned_listing_on", &form.planned_listing_on, &mut data.planned_listing_on),
+        (
+            "planned_filing_on",
+            &form.planned_filing_on,
+            &mut data.planned_filing_on,
+        ),
+        (
+            "planned_listing_on",
+            &form.planned_listing_on,
+            &mut data.planned_listing_on,
+        ),
     ] {
         match parse_date(raw) {
             Ok(v) => *slot = v,
@@ -699,9 +774,17 @@ pub async fn save_plan(
         ("version", &form.version.to_string()),
     ]);
     let version = form.version;
-    act(state, auth, ctx, id, "plan", typed, errors, "flash.cultivation_plan_saved", move |conn| {
-        model::save_plan(conn, &actor, &scope, id, version, &data)
-    })
+    act(
+        state,
+        auth,
+        ctx,
+        id,
+        "plan",
+        typed,
+        errors,
+        "flash.cultivation_plan_saved",
+        move |conn| model::save_plan(conn, &actor, &scope, id, version, &data),
+    )
     .await
 }
 
@@ -757,10 +840,23 @@ pub async fn set_intermediary(
         ("partner_id", &form.partner_id),
         ("engaged_on", &form.engaged_on),
     ]);
-    act(state, auth, ctx, id, "intermediary", typed, errors, "flash.cultivation_intermediary_saved", move |conn| {
-        let kind = kind.ok_or(CultivationError::Invalid("kind", "cultivation.intermediary_kind"))?;
-        model::set_intermediary(conn, &actor, &scope, id, kind, partner, engaged_on)
-    })
+    act(
+        state,
+        auth,
+        ctx,
+        id,
+        "intermediary",
+        typed,
+        errors,
+        "flash.cultivation_intermediary_saved",
+        move |conn| {
+            let kind = kind.ok_or(CultivationError::Invalid(
+                "kind",
+                "cultivation.intermediary_kind",
+            ))?;
+            model::set_intermediary(conn, &actor, &scope, id, kind, partner, engaged_on)
+        },
+    )
     .await
 }
 
@@ -813,13 +909,27 @@ pub async fn add_task(
         ("owner_id", &form.owner_id),
         ("due_on", &form.due_on),
     ]);
-    act(state, auth, ctx, id, "task", typed, errors, "flash.task_added", move |conn| {
-        let (Some(owner_id), Some(due_on)) = (owner_id, due_on) else {
-            return Err(CultivationError::Invalid("title", "field.required"));
-        };
-        let task = NewTask { title, owner_id, due_on };
-        model::add_task(conn, &actor, &scope, id, &task).map(|_| ())
-    })
+    act(
+        state,
+        auth,
+        ctx,
+        id,
+        "task",
+        typed,
+        errors,
+        "flash.task_added",
+        move |conn| {
+            let (Some(owner_id), Some(due_on)) = (owner_id, due_on) else {
+                return Err(CultivationError::Invalid("title", "field.required"));
+            };
+            let task = NewTask {
+                title,
+                owner_id,
+                due_on,
+            };
+            model::add_task(conn, &actor, &scope, id, &task).map(|_| ())
+        },
+    )
     .await
 }
 
@@ -850,12 +960,14 @@ pub async fn move_in_queue(
     let (actor, scope) = (auth.actor(), auth.user().scope.clone());
     let outcome = state
         .db
-        .write(move |conn| match model::move_in_queue(conn, &actor, &scope, id, up) {
-            Ok(()) => Ok(Ok(())),
-            Err(CultivationError::NotFound) => Err(AppError::NotFound),
-            Err(CultivationError::Db(e)) => Err(e.into()),
-            Err(other) => Ok(Err(other)),
-        })
+        .write(
+            move |conn| match model::move_in_queue(conn, &actor, &scope, id, up) {
+                Ok(()) => Ok(Ok(())),
+                Err(CultivationError::NotFound) => Err(AppError::NotFound),
+                Err(CultivationError::Db(e)) => Err(e.into()),
+                Err(other) => Ok(Err(other)),
+            },
+        )
         .await?;
     let back = if form.back.is_empty() {
         format!("/enterprises/{id}/cultivation")

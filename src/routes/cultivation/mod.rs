@@ -66,16 +66,13 @@ pub fn item_labels(ctx: &PageCtx, items: &[GateItem], keys: &[String]) -> String
 }
 
 /// A refusal as a message beside a form field. `items` names a closed gate's lines.
-pub fn refusal_error(
-    ctx: &PageCtx,
-    errors: &mut FieldErrors,
-    r: &Refusal,
-    items: &[GateItem],
-) {
+pub fn refusal_error(ctx: &PageCtx, errors: &mut FieldErrors, r: &Refusal, items: &[GateItem]) {
     match r {
-        Refusal::NotNext { to, .. } => {
-            errors.add_with("action", "cultivation.refused_not_next", step_label(ctx, *to))
-        }
+        Refusal::NotNext { to, .. } => errors.add_with(
+            "action",
+            "cultivation.refused_not_next",
+            step_label(ctx, *to),
+        ),
         Refusal::AlreadyListed => errors.add("action", "cultivation.refused_listed"),
         Refusal::AlreadyExited(_) => errors.add("action", "cultivation.refused_exited"),
         Refusal::NotExited(_) => errors.add("action", "cultivation.refused_not_exited"),
@@ -89,9 +86,11 @@ pub fn refusal_error(
         Refusal::CannotPropose(_) => errors.add("action", "cultivation.refused_role"),
         Refusal::NotOfficial(_) => errors.add("decision", "cultivation.refused_role"),
         Refusal::OwnProposal => errors.add("decision", "cultivation.refused_own"),
-        Refusal::Stale(now) => {
-            errors.add_with("decision", "cultivation.refused_stale", step_label(ctx, *now))
-        }
+        Refusal::Stale(now) => errors.add_with(
+            "decision",
+            "cultivation.refused_stale",
+            step_label(ctx, *now),
+        ),
         Refusal::NoComment => errors.add("comment", "cultivation.refused_no_comment"),
     }
 }

@@ -254,12 +254,17 @@ fn time_svg(ctx: &PageCtx, stats: &[StageStats]) -> String {
         .map(|s| BarRow {
             label: ctx.label("stage", &s.stage),
             value: s.median_days.unwrap_or(0) as f64,
-            display: s
-                .median_days
-                .map_or_else(|| "—".into(), |d| ctx.t1("cultivation.days", &d.to_string())),
+            display: s.median_days.map_or_else(
+                || "—".into(),
+                |d| ctx.t1("cultivation.days", &d.to_string()),
+            ),
         })
         .collect();
-    charts::bars(&ctx.t("pipeline.time_in_stage"), &rows, &ctx.t("pipeline.no_data"))
+    charts::bars(
+        &ctx.t("pipeline.time_in_stage"),
+        &rows,
+        &ctx.t("pipeline.no_data"),
+    )
 }
 
 fn targets_svg(ctx: &PageCtx, year: i32, cells: &[TargetCell]) -> String {
@@ -337,7 +342,15 @@ pub async fn show(
             };
             let pending = model::proposals(conn, &scope, Some("pending"), None, 10)?;
             let pending_total = model::pending_count(conn, &scope)?;
-            Ok((stats, board, stalled, targets, actuals, pending, pending_total))
+            Ok((
+                stats,
+                board,
+                stalled,
+                targets,
+                actuals,
+                pending,
+                pending_total,
+            ))
         })
         .await?;
     let years = plan_years(&targets, day);
@@ -437,7 +450,12 @@ pub async fn queue(
         .collect();
     let stage = match stages.iter().find(|s| **s == query.stage) {
         Some(s) => s.to_string(),
-        None => return Err(AppError::BadRequest(format!("unknown stage '{}'", query.stage))),
+        None => {
+            return Err(AppError::BadRequest(format!(
+                "unknown stage '{}'",
+                query.stage
+            )));
+        }
     };
     let filter = query.filter();
     let scope = auth.user().scope.clone();
@@ -447,7 +465,15 @@ pub async fn queue(
     let mut rows = state
         .db
         .read(move |conn| {
-            Ok(pipeline::queue(conn, &scope, &filter, &st, after, QUEUE_PAGE + 1, day)?)
+            Ok(pipeline::queue(
+                conn,
+                &scope,
+                &filter,
+                &st,
+                after,
+                QUEUE_PAGE + 1,
+                day,
+            )?)
         })
         .await?;
     let next = if rows.len() as i64 > QUEUE_PAGE {
@@ -513,7 +539,11 @@ const EXPORT_COLUMNS: [(&str, &str, &str); 18] = [
     ("queue_order", "排序", "Queue order"),
     ("target_board", "拟上市板块", "Target board"),
     ("valuation", "估值（万元）", "Valuation (10k yuan)"),
-    ("planned_raise", "拟募资（万元）", "Planned raise (10k yuan)"),
+    (
+        "planned_raise",
+        "拟募资（万元）",
+        "Planned raise (10k yuan)",
+    ),
     ("planned_filing_on", "计划辅导备案日", "Planned filing"),
     ("planned_listing_on", "计划上市日", "Planned listing"),
     ("counsellor", "培育专员", "Counsellor"),
@@ -551,7 +581,8 @@ fn export_cells(
             .map(|d| cultivation::days_since(d, today).to_string())
             .unwrap_or_default(),
         row.queue_order.map(|o| o.to_string()).unwrap_or_default(),
-        ctx.opt_label("target_board", &row.target_board).replace('—', ""),
+        ctx.opt_label("target_board", &row.target_board)
+            .replace('—', ""),
         money(r.valuation),
         money(r.planned_raise),
         date(r.planned_filing_on),
@@ -569,12 +600,21 @@ fn headers(ctx: &PageCtx) -> Vec<String> {
     let en = ctx.locale == Locale::En;
     EXPORT_COLUMNS
         .iter()
-        .map(|(_, zh, e)| if en { (*e).to_string() } else { (*zh).to_string() })
+        .map(|(_, zh, e)| {
+            if en {
+                (*e).to_string()
+            } else {
+                (*zh).to_string()
+            }
+        })
         .collect()
 }
 
 fn attachment(name: &str) -> (actix_web::http::header::HeaderName, String) {
-    (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))
+    (
+        CONTENT_DISPOSITION,
+        format!("attachment; filename=\"{name}\""),
+    )
 }
 
 /// `GET /pipeline.csv`: every enterprise the filters select (UTF-8 with BOM,
@@ -638,12 +678,16 @@ pub async fn export_xlsx(
             ctx.t("pipeline.stalled"),
         ];
         for (c, h) in head.iter().enumerate() {
-            funnel.write_string_with_format(0, c as u16, h, &bold).map_err(xe)?;
+            funnel
+                .write_string_with_format(0, c as u16, h, &bold)
+                .map_err(xe)?;
         }
         let rates = conversions(&stats);
         for (r, s) in stats.iter().enumerate() {
             let row = (r + 1) as u32;
-            funnel.write_string(row, 0, ctx.label("stage", &s.stage)).map_err(xe)?;
+            funnel
+                .write_string(row, 0, ctx.label("stage", &s.stage))
+                .map_err(xe)?;
             funnel.write_number(row, 1, s.count as f64).map_err(xe)?;
             if let Some((_, _, Some(rate))) = rates.iter().find(|(a, _, _)| a.as_str() == s.stage) {
                 funnel.write_number(row, 2, *rate).map_err(xe)?;
@@ -656,11 +700,15 @@ pub async fn export_xlsx(
         let list = book.add_worksheet();
         list.set_name(ctx.t("pipeline.enterprises")).map_err(xe)?;
         for (c, h) in headers(&ctx).iter().enumerate() {
-            list.write_string_with_format(0, c as u16, h, &bold).map_err(xe)?;
+            list.write_string_with_format(0, c as u16, h, &bold)
+                .map_err(xe)?;
         }
         for (i, r) in rows.iter().enumerate() {
             // Strings are written as strings: a spreadsheet never evaluates them.
-            for (c, v) in export_cells(&ctx, r, &districts, day, cutoff).iter().enumerate() {
+            for (c, v) in export_cells(&ctx, r, &districts, day, cutoff)
+                .iter()
+                .enumerate()
+            {
                 list.write_string((i + 1) as u32, c as u16, v).map_err(xe)?;
             }
         }
@@ -718,7 +766,10 @@ pub async fn targets_form(
     auth.require(ADMIN)?;
     let year = query.year.unwrap_or_else(|| today().year());
     let stored = stored_targets(&state).await?;
-    let of_year = stored.iter().find(|(y, _)| *y == year).map(|(_, m)| m.clone());
+    let of_year = stored
+        .iter()
+        .find(|(y, _)| *y == year)
+        .map(|(_, m)| m.clone());
     let values = Stage::ALL
         .iter()
         .map(|s| {

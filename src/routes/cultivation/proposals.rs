@@ -235,7 +235,11 @@ pub async fn decide(
                     Outcome::Moved(_) => "flash.proposal_approved",
                     Outcome::Returned => "flash.proposal_returned",
                 };
-                return Ok(redirect_with_flash(&state, "/proposals", Flash::success(key)));
+                return Ok(redirect_with_flash(
+                    &state,
+                    "/proposals",
+                    Flash::success(key),
+                ));
             }
             Err(CultivationError::Conflict) => {
                 status = StatusCode::CONFLICT;
