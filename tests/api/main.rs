@@ -7,6 +7,7 @@ mod auth;
 mod browser;
 mod cli;
 mod demo;
+mod gates;
 mod helpers;
 mod i18n;
 mod migrations;
