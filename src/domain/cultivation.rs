@@ -467,6 +467,49 @@ impl GateKind {
             GateKind::Manual => ("manual", String::new()),
         }
     }
+
+    /// Every stored `field`, in the order the admin form offers them.
+    pub const FIELDS: [&'static str; 10] = [
+        "manual",
+        "title_in_force",
+        "min_level",
+        "passing_rubric",
+        "title_or_rubric",
+        "joint_stock",
+        "intermediary",
+        "board_tier",
+        "target_board",
+        "min_days_in_step",
+    ];
+
+    /// Whether a `field` reads its `value` column; the others store it blank, so a
+    /// value typed for them would silently be dropped.
+    pub fn takes_value(field: &str) -> bool {
+        matches!(
+            field.trim(),
+            "min_level" | "intermediary" | "board_tier" | "min_days_in_step"
+        )
+    }
+}
+
+/// The longest gate item key an admin may give.
+pub const GATE_KEY_MAX: usize = 60;
+
+/// Whether `key` is a well-formed gate item key such as `reserve.audit_report`: a
+/// prefix starting with a lower-case letter, one dot, a name; only `a-z`, `0-9`, `_`.
+/// Manual ticks refer to items by this key, so it stays plain and stable.
+pub fn is_gate_key(key: &str) -> bool {
+    let word = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    };
+    match key.split_once('.') {
+        Some((prefix, name)) => {
+            prefix.starts_with(|c: char| c.is_ascii_lowercase()) && word(prefix) && word(name)
+        }
+        None => false,
+    }
 }
 
 /// One entry condition of a step, stored as data so an admin can edit checklists.
@@ -1291,6 +1334,66 @@ mod tests {
         {
             let (field, value) = kind.to_row();
             assert_eq!(GateKind::parse(field, &value), Ok(kind));
+        }
+    }
+
+    #[test]
+    fn every_offered_field_parses_and_says_whether_it_needs_a_value() {
+        for field in GateKind::FIELDS {
+            let value = match field {
+                "min_level" => "provincial",
+                "intermediary" => "bank",
+                "board_tier" => "custody",
+                "min_days_in_step" => "30",
+                _ => "",
+            };
+            assert_eq!(GateKind::takes_value(field), !value.is_empty(), "{field}");
+            let kind = GateKind::parse(field, value).unwrap();
+            assert_eq!(kind.to_row(), (field, value.to_string()));
+            if GateKind::takes_value(field) {
+                assert!(GateKind::parse(field, "").is_err(), "{field} needs a value");
+            }
+        }
+        assert!(GateKind::parse("min_level", "county").is_err());
+        assert!(GateKind::parse("min_days_in_step", "-1").is_err());
+        assert!(GateKind::parse("coffee", "").is_err());
+        assert!(!GateKind::takes_value("coffee"));
+    }
+
+    #[test]
+    fn gate_keys_are_prefix_dot_name() {
+        for ok in [
+            "reserve.audit_report",
+            "filing.sponsor",
+            "a.b",
+            "r2.x_1",
+            "x_.9",
+        ] {
+            assert!(is_gate_key(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "reserve",
+            "reserve.",
+            ".x",
+            "1x.y",
+            "_x.y",
+            "Reserve.x",
+            "reserve.X",
+            "a.b.c",
+            "a b.c",
+            "a-b.c",
+            "储备.x",
+            "a.b ",
+        ] {
+            assert!(!is_gate_key(bad), "{bad}");
+        }
+        for i in default_gate_items() {
+            assert!(
+                is_gate_key(&i.key) && i.key.len() <= GATE_KEY_MAX,
+                "{}",
+                i.key
+            );
         }
     }
 

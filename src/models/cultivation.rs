@@ -148,6 +148,16 @@ pub fn add_gate_item(
     Ok(true)
 }
 
+/// The position just after the last item of `step` (active or not); 1 for a step
+/// without items.
+pub fn next_gate_position(conn: &mut DbConnection, step: Step) -> QueryResult<i32> {
+    let last: Option<i32> = gate_items::table
+        .filter(gate_items::step.eq(step.as_str()))
+        .select(diesel::dsl::max(gate_items::position))
+        .first(conn)?;
+    Ok(last.map_or(1, |p| p.saturating_add(1)))
+}
+
 /// Changes an item's labels and position, or switches it on or off.
 pub fn update_gate_item(
     conn: &mut DbConnection,

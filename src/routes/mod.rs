@@ -211,6 +211,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     web::post().to(admin::reference::set_condition_active),
                 )
                 .route("/rubrics", web::post().to(admin::reference::add_rubric))
+                .route("/gates", web::get().to(admin::gates::show))
+                .route("/gates", web::post().to(admin::gates::add))
+                .route("/gates/{id}", web::post().to(admin::gates::update))
                 .route("/sessions", web::get().to(admin::sessions::online))
                 .route("/sessions/{id}/end", web::post().to(admin::sessions::end)),
         )

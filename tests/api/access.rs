@@ -65,6 +65,7 @@ async fn every_role_gets_exactly_its_pages() {
         format!("/admin/users/{}", target.id),
         "/admin/sessions".to_string(),
         "/admin/reference".to_string(),
+        "/admin/gates".to_string(),
         "/audit".to_string(),
         "/enterprises/new".to_string(),
         "/submissions".to_string(),
@@ -122,6 +123,20 @@ async fn only_admins_may_post_admin_actions() {
         (format!("/admin/users/{id}/password"), vec![]),
         (format!("/admin/users/{id}/sessions/end"), vec![]),
         ("/admin/sessions/1/end".into(), vec![]),
+        (
+            "/admin/gates".into(),
+            vec![
+                ("step", "reserve"),
+                ("field", "manual"),
+                ("key", "reserve.sneaky"),
+                ("label_zh", "x"),
+                ("label_en", "x"),
+            ],
+        ),
+        (
+            "/admin/gates/1".into(),
+            vec![("label_zh", "x"), ("label_en", "x"), ("position", "1")],
+        ),
     ];
     for role in [Role::Staff, Role::Official, Role::Expert] {
         let name = format!("not.admin.{}", role.as_str());
