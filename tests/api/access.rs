@@ -36,6 +36,18 @@ fn expected(path: &str, who: Who) -> Expect {
         p if p.starts_with("/audit") => matches!(role, Role::Admin | Role::Official),
         "/enterprises/new" | "/submissions" => matches!(role, Role::Admin | Role::Staff),
         "/qualifications/expiring" => role != Role::Enterprise,
+        "/pipeline"
+        | "/pipeline.csv"
+        | "/pipeline.xlsx"
+        | "/pipeline/queue?stage=reserve"
+        | "/proposals"
+        | "/tasks"
+        | "/partners" => {
+            matches!(role, Role::Admin | Role::Staff | Role::Official)
+        }
+        "/pipeline/targets" => role == Role::Admin,
+        "/partners/new" => matches!(role, Role::Admin | Role::Staff),
+        p if p.ends_with("/cultivation") => role != Role::Expert,
         other => panic!("no rule for {other}"),
     };
     if allowed {
@@ -70,6 +82,16 @@ async fn every_role_gets_exactly_its_pages() {
         "/enterprises/new".to_string(),
         "/submissions".to_string(),
         "/qualifications/expiring".to_string(),
+        "/pipeline".to_string(),
+        "/pipeline.csv".to_string(),
+        "/pipeline.xlsx".to_string(),
+        "/pipeline/queue?stage=reserve".to_string(),
+        "/pipeline/targets".to_string(),
+        "/proposals".to_string(),
+        "/tasks".to_string(),
+        "/partners".to_string(),
+        "/partners/new".to_string(),
+        format!("/enterprises/{}/cultivation", e.id),
     ];
     for (who, client) in &clients {
         for path in &pages {

@@ -400,8 +400,14 @@ async fn sign_in(
 ) -> Result<(), fantoccini::error::CmdError> {
     use fantoccini::Locator;
     c.goto(&app.url("/login")).await?;
-    c.find(Locator::Css("#username")).await?.send_keys(username).await?;
-    c.find(Locator::Css("#password")).await?.send_keys(PASSWORD).await?;
+    c.find(Locator::Css("#username"))
+        .await?
+        .send_keys(username)
+        .await?;
+    c.find(Locator::Css("#password"))
+        .await?
+        .send_keys(PASSWORD)
+        .await?;
     c.find(Locator::Css("form.stacked button[type=submit]"))
         .await?
         .click()
@@ -411,11 +417,13 @@ async fn sign_in(
 }
 
 /// The funnel table's count for a stage on the pipeline page.
-async fn funnel_count(c: &fantoccini::Client, stage: &str) -> Result<String, fantoccini::error::CmdError> {
+async fn funnel_count(
+    c: &fantoccini::Client,
+    stage: &str,
+) -> Result<String, fantoccini::error::CmdError> {
     use fantoccini::Locator;
-    let xpath = format!(
-        "//section[@id='funnel']//tr[th/a[contains(@href,'stage={stage}&')]]/td[1]"
-    );
+    let xpath =
+        format!("//section[@id='funnel']//tr[th/a[contains(@href,'stage={stage}&')]]/td[1]");
     c.find(Locator::XPath(&xpath)).await?.text().await
 }
 

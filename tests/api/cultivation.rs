@@ -805,3 +805,39 @@ async fn the_pipeline_page_counts_filters_scopes_and_exports() {
         400
     );
 }
+
+#[tokio::test]
+async fn every_cultivation_post_needs_the_session_token() {
+    let app = TestApp::spawn().await;
+    let e = app.enterprise("9137021212345670", "青岛令牌测试有限公司", "370212");
+    app.user("staff", Role::Staff);
+    app.user("admin", Role::Admin);
+    let staff = app.signed_in("staff").await;
+    let admin = app.signed_in("admin").await;
+    let id = e.id;
+    let posts = [
+        format!("/enterprises/{id}/cultivation/discover"),
+        format!("/enterprises/{id}/cultivation/ticks"),
+        format!("/enterprises/{id}/cultivation/proposals"),
+        format!("/enterprises/{id}/cultivation/plan"),
+        format!("/enterprises/{id}/cultivation/intermediaries"),
+        format!("/enterprises/{id}/cultivation/tasks"),
+        format!("/enterprises/{id}/queue"),
+        "/proposals/1/decision".to_string(),
+        "/tasks/1/done".to_string(),
+        "/pipeline/targets".to_string(),
+    ];
+    for path in &posts {
+        for client in [&staff, &admin] {
+            let r = client
+                .post(app.url(path))
+                .form(&[("note", "x"), ("direction", "up"), ("year", "2026")])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 403, "POST {path} without a token");
+        }
+    }
+    assert_eq!(step_of(&app, id), None, "nothing happened");
+    assert_eq!(app.audit_count("plan_targets.set"), 0);
+}
