@@ -41,7 +41,22 @@ pub enum CultivationError {
     Invalid(&'static str, &'static str),
     /// Database failure.
     #[error(transparent)]
-    Db(#[from] diesel::result::Error),
+    Db(diesel::result::Error),
+}
+
+impl From<diesel::result::Error> for CultivationError {
+    /// A unique violation means someone else made the same change at the same moment
+    /// (one pending proposal per enterprise, one tick per item): a conflict to show,
+    /// not a failure. (SQLite never gets here: its write transactions are serial.)
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                CultivationError::Conflict
+            }
+            other => CultivationError::Db(other),
+        }
+    }
 }
 
 /// The stage column value for a step (`exited` after an exit).
