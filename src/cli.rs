@@ -45,8 +45,11 @@ pub enum Command {
     ///
     /// The default data set is 1,335 Qingdao enterprises: the seed's 16 national, 104
     /// provincial and 515 municipal SRDI enterprises, 400 innovative SMEs and 300 without
-    /// a title, with titles, board history and three years of annual data. Loading
-    /// into a database that already has the demo data only resets the demo passwords.
+    /// a title, with titles, board history and three years of annual data, and IPO
+    /// cultivation (a third of them in the pipeline, with timelines, proposals waiting
+    /// for the official, tasks, plans, partner institutions and the plan's targets).
+    /// Loading into a database that already has the demo data only resets the demo
+    /// passwords.
     Demo {
         /// Address to listen on.
         #[arg(long, env = "SRDI_BIND", default_value = config::DEFAULT_BIND)]
@@ -176,13 +179,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let loaded = crate::demo::load_with(&db, &options)?;
             match &loaded.generated {
                 Some(r) => println!(
-                    "loaded {} enterprises, {} titles, {} years of annual data, {} board entries \
-                     and {} rubric results in {:.1}s",
+                    "loaded {} enterprises, {} titles, {} years of annual data, {} board entries, \
+                     {} rubric results, {} cultivation moves, {} proposals and {} tasks in {:.1}s",
                     r.enterprises,
                     r.titles,
                     r.annual_rows,
                     r.board_entries,
                     r.rubric_results,
+                    r.cultivation_events,
+                    r.proposals,
+                    r.tasks,
                     r.elapsed.as_secs_f64()
                 ),
                 None => println!("demo data already loaded; demo passwords reset"),

@@ -19,9 +19,11 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
 use super::names::{self, District, INDUSTRIES, Industry};
+use super::pipeline::{self, DocRefs, Pipeline, Placement, Slot};
 use crate::domain::annual::AnnualFigures;
 use crate::domain::assessment::RecordFacts;
 use crate::domain::credit_code::CreditCode;
+use crate::domain::cultivation::{self, CultivationFacts, GateItem};
 use crate::domain::enterprise::EnterpriseData;
 use crate::domain::qualification::{self, Level, Status};
 use crate::domain::tier::{BoardAction, CompanyType, Tier};
@@ -159,6 +161,8 @@ pub struct GenEnterprise {
     pub tier: Option<(Tier, NaiveDate)>,
     /// Annual data, oldest year first.
     pub years: Vec<AnnualFigures>,
+    /// Its IPO cultivation, when it is in the pipeline (or was, before an exit).
+    pub pipeline: Option<Pipeline>,
 }
 
 impl GenEnterprise {
@@ -173,6 +177,19 @@ impl GenEnterprise {
             sci_award_year: self.data.sci_award_year,
             holds_srdi: self.level.is_some_and(|(l, _)| l >= Level::Provincial),
         }
+    }
+
+    /// What the cultivation checklists read on `today`, as `models::cultivation::facts`
+    /// builds them (no rubric results counted); `None` outside the pipeline.
+    pub fn cultivation_facts(&self, today: NaiveDate) -> Option<CultivationFacts> {
+        self.pipeline.as_ref().map(|p| {
+            p.facts_on(
+                today,
+                self.data.company_type,
+                self.level.map(|l| l.0),
+                self.tier.map(|t| t.0),
+            )
+        })
     }
 }
 
@@ -269,6 +286,8 @@ struct Target {
     /// Leave a few figures empty.
     missing: bool,
     featured: Option<usize>,
+    /// Where it stands in IPO cultivation.
+    placement: Option<Placement>,
 }
 
 /// One recognition batch of a level.
@@ -343,6 +362,9 @@ pub struct Generator {
     domains: HashMap<String, u32>,
     district_weights: Vec<u32>,
     industry_weights: Vec<u32>,
+    /// The checklists a fresh database has (the demo loads into a fresh one).
+    gate_items: Vec<GateItem>,
+    doc_refs: DocRefs,
 }
 
 fn level_index(level: Level) -> usize {
@@ -587,6 +609,7 @@ impl Generator {
                 special,
                 missing: false,
                 featured: None,
+                placement: None,
             }));
         }
         targets.shuffle(&mut rng);
@@ -604,7 +627,20 @@ impl Generator {
             special: Special::Normal,
             missing: false,
             featured: Some(i),
+            placement: None,
         }));
+        // The pipeline, planned over the whole (shuffled) set.
+        let slots: Vec<Slot> = targets
+            .iter()
+            .map(|t| Slot {
+                level: t.level,
+                marker: t.featured == Some(0),
+                eligible: t.featured.is_none(),
+            })
+            .collect();
+        for (t, p) in targets.iter_mut().zip(pipeline::plan(&slots, factor)) {
+            t.placement = p;
+        }
 
         let today = opts.today;
         let mut used_codes = HashSet::with_capacity(count);
@@ -631,6 +667,8 @@ impl Generator {
             domains: HashMap::new(),
             district_weights: names::DISTRICTS.iter().map(|d| d.weight).collect(),
             industry_weights: INDUSTRIES.iter().map(|i| i.weight).collect(),
+            gate_items: cultivation::default_gate_items(),
+            doc_refs: DocRefs::default(),
         }
     }
 
@@ -1201,7 +1239,14 @@ impl Generator {
 
         let tier_level = t.level;
         let (js, register, recommend, _, _) = board_odds(tier_level);
-        let joint_stock = featured.map_or_else(|| r.random_bool(js), |f| f.joint_stock);
+        // Tutoring is filed by joint-stock companies; in the reform stage some have
+        // converted already.
+        let placed = t.placement;
+        let joint_stock = featured.map_or_else(|| r.random_bool(js), |f| f.joint_stock)
+            || placed.is_some_and(|p| p.needs_joint_stock())
+            || (featured.is_none()
+                && placed.is_some_and(|p| p.reached == cultivation::Step::ShareholdingReform)
+                && r.random_bool(0.4));
         let has_shareholder_register = joint_stock
             || featured.is_some_and(|f| f.path.contains(&Tier::Custody))
             || (featured.is_none() && r.random_bool(register));
@@ -1287,6 +1332,18 @@ impl Generator {
         };
         let years = self.years(t.level, t.missing);
         let (moves, tier) = self.board(&t, &data, &titles);
+        let pipeline = placed.map(|p| {
+            let cx = pipeline::Context {
+                today,
+                opened: board_opened(),
+                items: &self.gate_items,
+                company_type: data.company_type,
+                level: level.map(|l| l.0),
+                board_tier: tier.map(|t| t.0),
+                revenue: years.last().and_then(|y| y.revenue).unwrap_or(0),
+            };
+            pipeline::history(&mut self.rng, &mut self.doc_refs, &p, &cx)
+        });
         GenEnterprise {
             data,
             titles,
@@ -1294,6 +1351,7 @@ impl Generator {
             moves,
             tier,
             years,
+            pipeline,
         }
     }
 }
@@ -1317,7 +1375,11 @@ impl Iterator for Generator {
 mod tests {
     use super::*;
     use crate::domain::annual;
+    use crate::domain::cultivation::{
+        Decision, GateKind, IntermediaryKind, Milestone, Stage, Step,
+    };
     use crate::domain::tier::{self, Check, EntryCondition};
+    use crate::models::cultivation::stage_key;
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
@@ -1417,6 +1479,7 @@ mod tests {
         };
         assert_eq!(codes(&a), codes(&b));
         assert_eq!(a[50].years, b[50].years);
+        assert!(a.iter().zip(&b).all(|(x, y)| x.pipeline == y.pipeline));
         assert_ne!(codes(&a), codes(&c));
         let marker = &a[a.len() - FEATURED.len()];
         assert_eq!(marker.data.name, "青岛海纳精密制造股份有限公司");
@@ -1542,6 +1605,264 @@ mod tests {
                 assert_eq!(Some(since), e.moves.last().map(|m| m.on));
             }
         }
+    }
+
+    /// Enterprises per stage key (`exited` after an exit).
+    fn by_stage(set: &[GenEnterprise]) -> HashMap<&'static str, usize> {
+        let mut out = HashMap::new();
+        for e in set {
+            if let Some(p) = &e.pipeline {
+                *out.entry(stage_key(p.step)).or_default() += 1;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_pipeline_has_the_intended_stages() {
+        // The default set: the planned numbers, whatever the day.
+        for day in [today(), NaiveDate::from_ymd_opt(2026, 2, 28).unwrap()] {
+            let set = generate(DEFAULT_COUNT, DEFAULT_SEED, day);
+            let stages = by_stage(&set);
+            let n = |k: &str| stages.get(k).copied().unwrap_or(0);
+            assert_eq!(n("potential"), 300, "{day}");
+            assert_eq!(n("reserve"), 90);
+            assert_eq!(n("shareholding_reform"), 25);
+            assert_eq!(n("listing_process"), 11);
+            assert_eq!(n("listed"), 2);
+            assert_eq!(n("exited"), 15);
+            let milestones: Vec<usize> = Milestone::ALL
+                .iter()
+                .map(|m| {
+                    set.iter()
+                        .filter(|e| {
+                            e.pipeline
+                                .as_ref()
+                                .is_some_and(|p| p.step == Step::Listing(*m))
+                        })
+                        .count()
+                })
+                .collect();
+            assert_eq!(milestones, vec![4, 3, 2, 1, 1, 0, 0]);
+            let proposals = || {
+                set.iter()
+                    .filter_map(|e| e.pipeline.as_ref())
+                    .flat_map(|p| &p.proposals)
+            };
+            let pending = proposals().filter(|p| p.decision.is_none()).count();
+            let pending_exits = proposals()
+                .filter(|p| p.decision.is_none() && matches!(p.to, Step::Exited(_)))
+                .count();
+            assert_eq!((pending, pending_exits), (10, 2));
+            let returned = proposals()
+                .filter(|p| p.decision == Some(Decision::Return))
+                .count();
+            assert_eq!(returned, 4);
+            // Higher titles come further: every listing-process enterprise and every
+            // listed one holds a provincial title or better.
+            for e in &set {
+                if let Some(p) = &e.pipeline
+                    && matches!(p.step.stage(), Some(Stage::ListingProcess | Stage::Listed))
+                {
+                    assert!(e.level.is_some_and(|l| l.0 >= Level::Provincial));
+                }
+            }
+        }
+        // Bigger sets: the same proportions.
+        let count = 20_000;
+        let set = generate(count, 3, today());
+        let stages = by_stage(&set);
+        let f = count as f64 / DEFAULT_COUNT as f64;
+        for (key, n) in [
+            ("potential", 300.0),
+            ("reserve", 90.0),
+            ("shareholding_reform", 25.0),
+            ("listing_process", 11.0),
+            ("listed", 2.0),
+            ("exited", 15.0),
+        ] {
+            let got = stages.get(key).copied().unwrap_or(0) as f64;
+            assert!((got - n * f).abs() <= 3.0, "{key}: {got} for {}", n * f);
+        }
+        let small = generate(MIN_COUNT, 1, today());
+        let marker = small
+            .iter()
+            .find(|e| e.data.name == FEATURED[0].name)
+            .unwrap();
+        assert_eq!(
+            marker.pipeline.as_ref().map(|p| p.step),
+            Some(Step::Reserve)
+        );
+    }
+
+    #[test]
+    fn cultivation_histories_follow_the_rules() {
+        let day = today();
+        let items = cultivation::default_gate_items();
+        let mut queues: HashMap<&str, Vec<i32>> = HashMap::new();
+        let (mut tasks, mut overdue) = (0usize, 0usize);
+        for e in generate(DEFAULT_COUNT, 11, day) {
+            let Some(p) = &e.pipeline else { continue };
+            let name = &e.data.name;
+            // The timeline walks the pipeline one step at a time from potential, in
+            // date order within the pipeline's years, and ends where it stands.
+            let first = &p.moves[0];
+            assert_eq!(
+                (first.from, first.to, first.proposal),
+                (None, Step::Potential, None)
+            );
+            for w in p.moves.windows(2) {
+                let (a, b) = (&w[0], &w[1]);
+                assert_eq!(b.from, Some(a.to), "{name}");
+                assert!(b.to == a.to.next().unwrap() || matches!(b.to, Step::Exited(_)));
+                assert!(b.on > a.on, "{name}: {a:?} {b:?}");
+                if b.to == Step::Listing(Milestone::TutoringAcceptance) {
+                    assert!((b.on - a.on).num_days() >= 90, "{name}: tutoring too short");
+                }
+                // Every move after potential came from an approved proposal.
+                let prop = &p.proposals[b.proposal.unwrap()];
+                assert_eq!((prop.from, prop.to), (a.to, b.to));
+                assert_eq!(prop.decision, Some(Decision::Approve));
+                assert_eq!(prop.decided_at.map(|t| t.date()), Some(b.on));
+                assert!(prop.proposed_at <= prop.decided_at.unwrap());
+                assert_eq!(b.at, prop.decided_at.unwrap());
+            }
+            assert!(first.on >= board_opened() && p.moves.last().unwrap().on <= day);
+            let last = p.moves.last().unwrap();
+            assert_eq!((last.to, last.on), (p.step, p.step_since), "{name}");
+            let stage_entered = p
+                .moves
+                .iter()
+                .find(|m| stage_key(m.to) == stage_key(p.step))
+                .unwrap();
+            assert_eq!(p.stage_since, stage_entered.on, "{name}");
+            // Proposals: made in the pipeline's years, at most one waiting, and every
+            // advance (approved, returned or waiting) made with its checklist open.
+            assert!(p.proposals.iter().filter(|x| x.decision.is_none()).count() <= 1);
+            for x in &p.proposals {
+                assert!(x.proposed_at.date() >= board_opened() && x.proposed_at.date() <= day);
+                assert!(
+                    x.decided_at
+                        .is_none_or(|d| d >= x.proposed_at && d.date() <= day)
+                );
+                assert_eq!(x.gate.target, x.to);
+                match x.to {
+                    Step::Exited(_) => assert!(!x.reason.is_empty()),
+                    _ => assert!(x.gate.is_open(), "{name}: {:?}", x.gate.missing()),
+                }
+                if x.decision == Some(Decision::Return) {
+                    assert!(!x.decision_comment.is_empty());
+                }
+            }
+            if let Some(x) = p.pending() {
+                assert_eq!(x.from, p.step);
+                if !matches!(x.to, Step::Exited(_)) {
+                    assert_eq!(Some(x.to), p.step.next());
+                    let facts = e.cultivation_facts(day).unwrap();
+                    let ticks: Vec<_> = p.ticks.iter().map(|t| t.as_manual()).collect();
+                    let gate = cultivation::gate_status(&items, x.to, &facts, &ticks);
+                    assert!(gate.is_open(), "{name}: {:?}", gate.missing());
+                }
+            }
+            // What the stage asks for.
+            let reached = p
+                .moves
+                .iter()
+                .rev()
+                .find(|m| !matches!(m.to, Step::Exited(_)))
+                .unwrap()
+                .to;
+            let has = |k: IntermediaryKind| p.intermediaries.iter().any(|i| i.kind == k);
+            if pipeline::at_least(reached, Step::ShareholdingReform) {
+                assert!(has(IntermediaryKind::Auditor) && has(IntermediaryKind::LawFirm));
+            }
+            if pipeline::at_least(reached, Step::Listing(Milestone::TutoringFiling)) {
+                assert_eq!(e.data.company_type, CompanyType::JointStock, "{name}");
+                assert!(has(IntermediaryKind::Sponsor), "{name}");
+            }
+            assert_eq!(
+                p.target_board.is_some(),
+                pipeline::at_least(reached, Step::Reserve)
+            );
+            for m in &p.moves[1..] {
+                for item in items
+                    .iter()
+                    .filter(|i| i.step == m.to && i.kind == GateKind::Manual)
+                {
+                    let t = p.ticks.iter().find(|t| t.key == item.key).expect("ticked");
+                    assert!(!t.evidence.is_empty() && !t.document_ref.is_empty());
+                    assert!(t.at.date() <= m.on);
+                }
+            }
+            let keys: HashSet<&str> = p.ticks.iter().map(|t| t.key.as_str()).collect();
+            assert_eq!(keys.len(), p.ticks.len(), "one tick per item");
+            let kinds: HashSet<IntermediaryKind> =
+                p.intermediaries.iter().map(|i| i.kind).collect();
+            assert_eq!(
+                kinds.len(),
+                p.intermediaries.len(),
+                "one intermediary per kind"
+            );
+            // Queues, plans and tasks.
+            assert_eq!(p.queue_order.is_some(), p.step.is_active());
+            if let Some(q) = p.queue_order {
+                queues.entry(stage_key(p.step)).or_default().push(q);
+            }
+            let followed = pipeline::at_least(p.step, Step::Reserve) && p.step.is_active()
+                || p.step == Step::Listed;
+            assert_eq!(p.plan.is_some(), followed, "{name}");
+            assert_eq!(!p.tasks.is_empty(), followed, "{name}");
+            if let Some(plan) = &p.plan
+                && p.step.milestone().is_some()
+            {
+                let v = plan.valuation.unwrap();
+                assert!((500_000_000..=8_000_000_000).contains(&v), "{v}");
+                let share = plan.planned_raise.unwrap() as f64 / v as f64;
+                assert!((0.09..=0.31).contains(&share), "{share}");
+            }
+            for t in &p.tasks {
+                assert!(p.step_since <= t.created_on && t.created_on <= t.due_on.min(day));
+                assert!(t.done_on.is_none_or(|d| d <= day && d >= t.created_on));
+                tasks += 1;
+                overdue += usize::from(t.overdue(day));
+            }
+            assert!((2..=4).contains(&p.tasks.len()) || p.tasks.is_empty());
+        }
+        for (stage, mut q) in queues {
+            q.sort();
+            assert_eq!(q, (1..=q.len() as i32).collect::<Vec<_>>(), "{stage}");
+        }
+        let share = overdue as f64 / tasks as f64;
+        assert!(
+            (0.12..=0.28).contains(&share),
+            "{overdue} of {tasks} overdue"
+        );
+    }
+
+    #[test]
+    fn the_enterprise_account_is_half_way_to_shareholding_reform() {
+        let day = today();
+        let set = generate(DEFAULT_COUNT, DEFAULT_SEED, day);
+        let marker = set
+            .iter()
+            .find(|e| e.data.name == FEATURED[0].name)
+            .unwrap();
+        let p = marker.pipeline.as_ref().unwrap();
+        assert_eq!(p.step, Step::Reserve);
+        assert_eq!(p.moves.len(), 2);
+        assert!(p.pending().is_none());
+        let facts = marker.cultivation_facts(day).unwrap();
+        let ticks: Vec<_> = p.ticks.iter().map(|t| t.as_manual()).collect();
+        let gate = cultivation::gate_status(
+            &cultivation::default_gate_items(),
+            Step::ShareholdingReform,
+            &facts,
+            &ticks,
+        );
+        assert_eq!(gate.missing(), vec!["reform.law_firm".to_string()]);
+        assert_eq!(p.tasks.len(), 3);
+        assert_eq!(p.tasks.iter().filter(|t| t.overdue(day)).count(), 1);
+        assert!(p.queue_order.is_some() && p.target_board.is_some());
     }
 
     #[test]

@@ -2,13 +2,18 @@
 //! passwords, and a realistic set of Qingdao enterprises (the seed's 16 national,
 //! 104 provincial and 515 municipal SRDI enterprises, innovative SMEs and untitled
 //! ones) with titles, board history, three years of annual data and stored rubric
-//! results. `--enterprises N` makes a bigger set of the same shape for benchmarks.
+//! results, and their IPO cultivation: partner institutions, a third of the
+//! enterprises in the pipeline with their timelines, proposals (some waiting for the
+//! official), checklist ticks, intermediaries, plans, the staff counsellor's tasks and
+//! the three-year plan's targets. `--enterprises N` makes a bigger set of the same
+//! shape for benchmarks.
 //!
 //! Idempotent: when the enterprise account's enterprise (the marker) is already
 //! there, nothing is generated and only the demo accounts' passwords are reset.
 
 pub mod generate;
 pub mod names;
+pub mod pipeline;
 
 use std::collections::HashMap;
 use std::sync::mpsc;
@@ -19,19 +24,23 @@ use chrono::NaiveDate;
 use crate::auth::password;
 use crate::db::{Db, DbConnection, write_transaction};
 use crate::domain::assessment;
+use crate::domain::cultivation::{Decision, Step};
 use crate::domain::district::DistrictCode;
 use crate::domain::role::Role;
 use crate::domain::rubric::{self, RubricDef};
 use crate::domain::username::Username;
 use crate::error::AppError;
 use crate::models::audit::Actor;
+use crate::models::cultivation::stage_key;
 use crate::models::enterprise::EnterpriseRef;
 use crate::models::seed::{
-    self, NewAnnualRow, NewBoardEntryRow, NewEnterpriseRow, NewRubricResultRow, NewTitleEventRow,
-    NewTitleRow,
+    self, NewAnnualRow, NewBoardEntryRow, NewCultivationEventRow, NewEnterpriseRow,
+    NewIntermediaryRow, NewPartnerRow, NewPlanRow, NewPlanTargetRow, NewProposalRow,
+    NewRubricResultRow, NewTaskRow, NewTickRow, NewTitleEventRow, NewTitleRow,
 };
 use crate::models::user::{NewUser, User};
 use generate::{GenEnterprise, Generator};
+use names::PARTNERS;
 
 /// A demo account as printed at start.
 pub struct DemoAccount {
@@ -139,7 +148,19 @@ pub struct LoadReport {
     pub annual_rows: usize,
     pub board_entries: usize,
     pub rubric_results: usize,
+    pub partners: usize,
+    pub cultivation_events: usize,
+    pub proposals: usize,
+    pub tasks: usize,
     pub elapsed: Duration,
+}
+
+/// The demo accounts the cultivation data names: the staff counsellor who proposes,
+/// ticks and owns the tasks, and the official who decides.
+#[derive(Debug, Clone, Copy)]
+struct Crew {
+    staff: i32,
+    official: i32,
 }
 
 /// The accounts to print, and what was generated (`None`: already loaded).
@@ -179,8 +200,8 @@ pub fn load_with(db: &Db, opts: &DemoOptions) -> Result<Loaded, AppError> {
     let marker_code = generate::marker_code()
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the demo marker code is invalid")))?;
     let mut conn = db.conn()?;
-    let generated = match EnterpriseRef::by_credit_code(&mut conn, &marker_code)? {
-        Some(_) => None,
+    let wanted = match EnterpriseRef::by_credit_code(&mut conn, &marker_code)? {
+        Some(_) => false,
         None => {
             if seed::enterprise_count(&mut conn)? > 0 {
                 return Err(AppError::Internal(anyhow::anyhow!(
@@ -189,8 +210,30 @@ pub fn load_with(db: &Db, opts: &DemoOptions) -> Result<Loaded, AppError> {
                      an empty database only: use another DATABASE_URL or delete the demo file"
                 )));
             }
-            Some(generate_into(&mut conn, opts)?)
+            true
         }
+    };
+    // The accounts first (the cultivation data names the staff and the official), the
+    // enterprise account last (it belongs to an enterprise the data creates).
+    let crew = write_transaction(&mut conn, |conn| {
+        let mut ids = HashMap::new();
+        for (a, hash) in ACCOUNTS.iter().zip(&hashes).filter(|(a, _)| !a.bound) {
+            ids.insert(a.username, ensure_account(conn, &actor, a, hash, None)?);
+        }
+        let id = |username: &str| {
+            ids.get(username).copied().ok_or_else(|| {
+                AppError::Internal(anyhow::anyhow!("the demo account {username} is missing"))
+            })
+        };
+        Ok::<_, AppError>(Crew {
+            staff: id("staff")?,
+            official: id("official")?,
+        })
+    })?;
+    let generated = if wanted {
+        Some(generate_into(&mut conn, opts, crew)?)
+    } else {
+        None
     };
     let marker = EnterpriseRef::by_credit_code(&mut conn, &marker_code)?.ok_or_else(|| {
         AppError::Internal(anyhow::anyhow!(
@@ -198,34 +241,8 @@ pub fn load_with(db: &Db, opts: &DemoOptions) -> Result<Loaded, AppError> {
         ))
     })?;
     write_transaction(&mut conn, |conn| {
-        for (a, hash) in ACCOUNTS.iter().zip(&hashes) {
-            match User::by_username(conn, a.username)? {
-                Some(u) => {
-                    User::set_password(conn, &actor, u.id, hash, false)?;
-                    if u.disabled {
-                        User::set_disabled(conn, &actor, u.id, false)?;
-                    }
-                }
-                None => {
-                    let districts: Vec<DistrictCode> = a
-                        .districts
-                        .iter()
-                        .filter_map(|d| DistrictCode::parse(d).ok())
-                        .collect();
-                    let new = NewUser {
-                        username: Username::parse(a.username)
-                            .map_err(|e| AppError::Internal(e.into()))?,
-                        display_name: a.display_name.to_string(),
-                        password_hash: hash.clone(),
-                        role: a.role,
-                        enterprise_id: a.bound.then_some(marker.id),
-                        all_districts: districts.is_empty(),
-                        districts,
-                        must_change_password: false,
-                    };
-                    User::create(conn, &actor, &new)?;
-                }
-            }
+        for (a, hash) in ACCOUNTS.iter().zip(&hashes).filter(|(a, _)| a.bound) {
+            ensure_account(conn, &actor, a, hash, Some(marker.id))?;
         }
         Ok::<_, AppError>(())
     })?;
@@ -240,6 +257,39 @@ pub fn load_with(db: &Db, opts: &DemoOptions) -> Result<Loaded, AppError> {
             .collect(),
         generated,
     })
+}
+
+/// Creates a demo account, or resets its password and enables it; returns its id.
+fn ensure_account(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    a: &Account,
+    hash: &str,
+    enterprise_id: Option<i32>,
+) -> Result<i32, AppError> {
+    if let Some(u) = User::by_username(conn, a.username)? {
+        User::set_password(conn, actor, u.id, hash, false)?;
+        if u.disabled {
+            User::set_disabled(conn, actor, u.id, false)?;
+        }
+        return Ok(u.id);
+    }
+    let districts: Vec<DistrictCode> = a
+        .districts
+        .iter()
+        .filter_map(|d| DistrictCode::parse(d).ok())
+        .collect();
+    let new = NewUser {
+        username: Username::parse(a.username).map_err(|e| AppError::Internal(e.into()))?,
+        display_name: a.display_name.to_string(),
+        password_hash: hash.to_string(),
+        role: a.role,
+        enterprise_id,
+        all_districts: districts.is_empty(),
+        districts,
+        must_change_password: false,
+    };
+    Ok(User::create(conn, actor, &new)?.id)
 }
 
 /// A stored rubric result, computed ahead of the insert.
@@ -285,13 +335,24 @@ fn evaluate(e: &GenEnterprise, defs: &[&RubricDef]) -> Vec<Evaluated> {
 
 /// Generates the set and stores it, one write transaction per [`BATCH`] enterprises.
 /// A second thread generates and evaluates the next batch while this one writes.
-fn generate_into(conn: &mut DbConnection, opts: &DemoOptions) -> Result<LoadReport, AppError> {
+fn generate_into(
+    conn: &mut DbConnection,
+    opts: &DemoOptions,
+    crew: Crew,
+) -> Result<LoadReport, AppError> {
     let started = Instant::now();
     let gen_opts = generate::Options {
         count: opts.enterprises.unwrap_or(generate::DEFAULT_COUNT),
         seed: opts.seed,
         today: today(),
     };
+    let mut report = LoadReport::default();
+    let factor = gen_opts.count.max(generate::MIN_COUNT) as f64 / generate::DEFAULT_COUNT as f64;
+    let partner_ids = write_transaction(conn, |c| {
+        let ids = store_partners(c, &mut report)?;
+        store_targets(c, factor, crew)?;
+        Ok::<_, AppError>(ids)
+    })?;
     let all_defs = crate::models::rubric::definitions(conn)?;
     let with_results = opts.rubric_results;
     let (tx, rx) = mpsc::sync_channel::<Prepared>(2);
@@ -325,10 +386,13 @@ fn generate_into(conn: &mut DbConnection, opts: &DemoOptions) -> Result<LoadRepo
             }
         }
     });
-    let mut report = LoadReport::default();
     let mut outcome = Ok(());
     for batch in rx.iter() {
-        if let Err(e) = write_transaction(conn, |c| store(c, &batch, &mut report)) {
+        let stored = write_transaction(conn, |c| {
+            let ids = store(c, &batch, &mut report)?;
+            store_cultivation(c, &batch.enterprises, &ids, &partner_ids, crew, &mut report)
+        });
+        if let Err(e) = stored {
             outcome = Err(e);
             break;
         }
@@ -346,12 +410,13 @@ fn generate_into(conn: &mut DbConnection, opts: &DemoOptions) -> Result<LoadRepo
     Ok(report)
 }
 
-/// Writes one batch: enterprises, then what refers to them by id.
+/// Writes one batch: enterprises, then what refers to them by id; returns the
+/// enterprises' ids in batch order.
 fn store(
     conn: &mut DbConnection,
     batch: &Prepared,
     report: &mut LoadReport,
-) -> Result<(), AppError> {
+) -> Result<Vec<i32>, AppError> {
     let now = crate::models::now();
     let es = &batch.enterprises;
     let rows: Vec<NewEnterpriseRow> = es
@@ -388,6 +453,15 @@ fn store(
                 tier_since: e.tier.map(|(_, d)| d),
                 current_level: e.level.map(|(l, _)| l.as_str()),
                 level_expires_on: e.level.map(|(_, d)| d),
+                cultivation_step: e.pipeline.as_ref().map(|p| p.step.as_str()),
+                cultivation_stage: e.pipeline.as_ref().map(|p| stage_key(p.step)),
+                stage_since: e.pipeline.as_ref().map(|p| p.stage_since),
+                step_since: e.pipeline.as_ref().map(|p| p.step_since),
+                queue_order: e.pipeline.as_ref().and_then(|p| p.queue_order),
+                target_board: e
+                    .pipeline
+                    .as_ref()
+                    .and_then(|p| p.target_board.map(|b| b.as_str())),
             }
         })
         .collect();
@@ -497,5 +571,225 @@ fn store(
     report.rubric_results += seed::insert_rubric_results(conn, &results)?;
     report.enterprises += es.len();
     report.titles += titles.len();
+    Ok(enterprise_ids)
+}
+
+/// Inserts the partner institutions that are not there yet; returns the id of each
+/// of [`PARTNERS`], in order.
+fn store_partners(conn: &mut DbConnection, report: &mut LoadReport) -> Result<Vec<i32>, AppError> {
+    let names: Vec<&str> = PARTNERS.iter().map(|p| p.name).collect();
+    let existing: Vec<String> = seed::partner_ids(conn, &names)?
+        .into_iter()
+        .map(|(_, name)| name)
+        .collect();
+    let now = crate::models::now();
+    let rows: Vec<NewPartnerRow> = PARTNERS
+        .iter()
+        .filter(|p| !existing.iter().any(|n| n == p.name))
+        .map(|p| NewPartnerRow {
+            name: p.name,
+            kind: p.kind,
+            contact_name: p.contact_name,
+            contact_phone: p.contact_phone,
+            contact_email: p.contact_email,
+            note: p.note,
+            active: true,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        })
+        .collect();
+    report.partners += seed::insert_partners(conn, &rows)?;
+    let ids: HashMap<String, i32> = seed::partner_ids(conn, &names)?
+        .into_iter()
+        .map(|(id, name)| (name, id))
+        .collect();
+    PARTNERS
+        .iter()
+        .map(|p| {
+            ids.get(p.name).copied().ok_or_else(|| {
+                AppError::Internal(anyhow::anyhow!("no id came back for partner {}", p.name))
+            })
+        })
+        .collect()
+}
+
+/// Sets the three-year plan's targets for the years that have none, as the official.
+fn store_targets(conn: &mut DbConnection, factor: f64, crew: Crew) -> Result<(), AppError> {
+    let taken = seed::target_years(conn)?;
+    let now = crate::models::now();
+    let rows: Vec<NewPlanTargetRow> = pipeline::plan_targets(factor)
+        .into_iter()
+        .filter(|(year, _, _)| !taken.contains(year))
+        .map(|(year, stage, target)| NewPlanTargetRow {
+            year,
+            stage: stage.as_str(),
+            target,
+            updated_by: Some(crew.official),
+            updated_at: now,
+        })
+        .collect();
+    seed::insert_plan_targets(conn, &rows)?;
     Ok(())
+}
+
+/// Writes the cultivation of a stored batch: intermediaries, ticks, proposals, then the
+/// timeline (which points at the approved proposals), plans and tasks.
+fn store_cultivation(
+    conn: &mut DbConnection,
+    es: &[GenEnterprise],
+    enterprise_ids: &[i32],
+    partner_ids: &[i32],
+    crew: Crew,
+    report: &mut LoadReport,
+) -> Result<(), AppError> {
+    let in_pipeline = || {
+        es.iter()
+            .zip(enterprise_ids)
+            .filter_map(|(e, &eid)| e.pipeline.as_ref().map(|p| (p, eid)))
+    };
+    let partner = |i: usize| {
+        partner_ids
+            .get(i)
+            .copied()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no partner {i} in the demo list")))
+    };
+    let mut intermediaries = Vec::new();
+    for (p, eid) in in_pipeline() {
+        for i in &p.intermediaries {
+            intermediaries.push(NewIntermediaryRow {
+                enterprise_id: eid,
+                kind: i.kind.as_str(),
+                partner_id: partner(i.partner)?,
+                engaged_on: i.engaged_on,
+                recorded_by: Some(crew.staff),
+                recorded_at: i.engaged_on.and_time(chrono::NaiveTime::MIN),
+            });
+        }
+    }
+    seed::insert_intermediaries(conn, &intermediaries)?;
+
+    let ticks: Vec<NewTickRow> = in_pipeline()
+        .flat_map(|(p, eid)| {
+            p.ticks.iter().map(move |t| NewTickRow {
+                enterprise_id: eid,
+                item_key: &t.key,
+                evidence: &t.evidence,
+                document_ref: &t.document_ref,
+                ticked_by: Some(crew.staff),
+                ticked_at: t.at,
+            })
+        })
+        .collect();
+    seed::insert_ticks(conn, &ticks)?;
+
+    let proposals: Vec<NewProposalRow> = in_pipeline()
+        .flat_map(|(p, eid)| {
+            p.proposals.iter().map(move |x| NewProposalRow {
+                enterprise_id: eid,
+                step_from: x.from.as_str(),
+                step_to: x.to.as_str(),
+                reason: &x.reason,
+                comment: &x.comment,
+                // Same serialisation as `models::cultivation::propose`.
+                gate_snapshot: serde_json::to_string(&x.gate).unwrap_or_default(),
+                status: proposal_status(x.decision),
+                proposed_by: crew.staff,
+                proposed_at: x.proposed_at,
+                decided_by: x.decision.map(|_| crew.official),
+                decided_at: x.decided_at,
+                decision_comment: &x.decision_comment,
+            })
+        })
+        .collect();
+    // An enterprise reaches a step once, so (enterprise, step) finds the approval.
+    let approved: HashMap<(i32, String), i32> = seed::insert_proposals(conn, &proposals)?
+        .into_iter()
+        .filter(|(_, _, _, status)| status == proposal_status(Some(Decision::Approve)))
+        .map(|(id, eid, to, _)| ((eid, to), id))
+        .collect();
+    report.proposals += proposals.len();
+
+    let mut events = Vec::new();
+    for (p, eid) in in_pipeline() {
+        for m in &p.moves {
+            let proposal_id = match m.proposal {
+                None => None,
+                Some(_) => Some(*approved.get(&(eid, m.to.as_str().to_string())).ok_or_else(
+                    || AppError::Internal(anyhow::anyhow!("no id came back for a proposal")),
+                )?),
+            };
+            events.push(NewCultivationEventRow {
+                enterprise_id: eid,
+                step_from: m.from.map(Step::as_str),
+                step_to: m.to.as_str(),
+                stage_to: stage_key(m.to),
+                reason: &m.reason,
+                proposal_id,
+                effective_on: m.on,
+                // Discovered by staff; moved by the official's decision.
+                recorded_by: Some(if proposal_id.is_some() {
+                    crew.official
+                } else {
+                    crew.staff
+                }),
+                recorded_at: m.at,
+            });
+        }
+    }
+    report.cultivation_events += seed::insert_cultivation_events(conn, &events)?;
+
+    let plans: Vec<NewPlanRow> = in_pipeline()
+        .filter_map(|(p, eid)| {
+            p.plan.as_ref().map(|x| NewPlanRow {
+                enterprise_id: eid,
+                valuation: x.valuation,
+                valuation_on: x.valuation_on,
+                planned_raise: x.planned_raise,
+                planned_filing_on: x.planned_filing_on,
+                planned_listing_on: x.planned_listing_on,
+                counsellor_id: Some(crew.staff),
+                note: &x.note,
+                updated_at: x.updated_at,
+                updated_by: Some(crew.staff),
+                version: 1,
+            })
+        })
+        .collect();
+    seed::insert_plans(conn, &plans)?;
+
+    let tasks: Vec<NewTaskRow> = in_pipeline()
+        .flat_map(|(p, eid)| {
+            p.tasks.iter().map(move |t| {
+                let created_at = t.created_on.and_time(chrono::NaiveTime::MIN);
+                NewTaskRow {
+                    enterprise_id: eid,
+                    step: t.step.as_str(),
+                    title: &t.title,
+                    owner_id: crew.staff,
+                    due_on: t.due_on,
+                    status: if t.done_on.is_some() { "done" } else { "open" },
+                    done_on: t.done_on,
+                    created_by: Some(crew.staff),
+                    created_at,
+                    updated_at: t
+                        .done_on
+                        .map_or(created_at, |d| d.and_time(chrono::NaiveTime::MIN)),
+                    // Marking it done was one update.
+                    version: if t.done_on.is_some() { 2 } else { 1 },
+                }
+            })
+        })
+        .collect();
+    report.tasks += seed::insert_tasks(conn, &tasks)?;
+    Ok(())
+}
+
+/// The `cultivation_proposals.status` of a proposal with this decision (none yet: pending).
+fn proposal_status(decision: Option<Decision>) -> &'static str {
+    match decision {
+        None => "pending",
+        Some(Decision::Approve) => "approved",
+        Some(Decision::Return) => "returned",
+    }
 }

@@ -3,7 +3,11 @@
 //! parts, people's names and the institutions that appear in records.
 //!
 //! Everything here is made up but shaped like the real thing; no entry names a real
-//! company or person.
+//! company or person, except the partner institutions, which carry the names of
+//! well-known national firms' Qingdao offices and of Qingdao banks (their contacts are
+//! made up).
+
+use crate::domain::cultivation::{ExitKind, Milestone, Step};
 
 /// A Qingdao district (GB/T 2260) and how many of the demo enterprises it gets
 /// (relative weight: the high-tech zones and the West Coast New Area have the most).
@@ -379,6 +383,206 @@ pub const REVOKE_REASONS: &[&str] = &[
 
 /// The note of the opening-day entries.
 pub const OPENING_NOTE: &str = "专精特新专板开板首批入板企业";
+
+/// A partner institution of the equity center (a row of `partners`).
+pub struct Partner {
+    pub name: &'static str,
+    /// The `partners.kind` key: `securities_firm`, `accounting_firm`, `law_firm`,
+    /// `bank`, `investor` or `research_institute`.
+    pub kind: &'static str,
+    pub contact_name: &'static str,
+    pub contact_phone: &'static str,
+    pub contact_email: &'static str,
+    /// Its service plan for SRDI enterprises.
+    pub note: &'static str,
+}
+
+const fn partner(
+    name: &'static str,
+    kind: &'static str,
+    contact_name: &'static str,
+    contact_phone: &'static str,
+    contact_email: &'static str,
+    note: &'static str,
+) -> Partner {
+    Partner {
+        name,
+        kind,
+        contact_name,
+        contact_phone,
+        contact_email,
+        note,
+    }
+}
+
+/// The strategic partner institutions: sponsors, auditors, law firms, banks,
+/// investors and research institutes.
+#[rustfmt::skip] // one institution per row reads as a table
+pub const PARTNERS: &[Partner] = &[
+    partner("中信证券股份有限公司青岛分公司", "securities_firm", "韩志刚", "0532-85022311", "qd-ibd@citics.example.cn", "专精特新企业上市培育：免费上市路径诊断、规范辅导"),
+    partner("国泰君安证券股份有限公司青岛分公司", "securities_firm", "于洪涛", "0532-85716620", "qingdao@gtja.example.cn", "北交所、创业板上市服务专班"),
+    partner("中泰证券股份有限公司青岛分公司", "securities_firm", "孙晓东", "0532-85963107", "ibd-qd@zts.example.cn", "山东区域专精特新企业全周期投行服务"),
+    partner("华泰证券股份有限公司青岛分公司", "securities_firm", "刘倩", "0532-66889021", "qd@htsc.example.cn", "科创板、创业板保荐与并购服务"),
+    partner("招商证券股份有限公司青岛分公司", "securities_firm", "王振宇", "0532-80997315", "qingdao@cmschina.example.cn", "新三板挂牌及北交所上市一体化服务"),
+    partner("国信证券股份有限公司青岛分公司", "securities_firm", "周婷", "0532-83896512", "qd-tb@guosen.example.cn", "上市后备企业培训与投融资对接"),
+    partner("东吴证券股份有限公司青岛分公司", "securities_firm", "陈凯", "0532-58729833", "qd@dwzq.example.cn", "北交所上市培育专项服务"),
+    partner("申万宏源证券有限公司青岛分公司", "securities_firm", "高敏", "0532-86678902", "qd-ib@swhysc.example.cn", "股改规范与上市辅导服务"),
+    partner("立信会计师事务所（特殊普通合伙）山东分所", "accounting_firm", "赵建华", "0532-82792610", "qd@bdo-lixin.example.cn", "股改审计、内控规范与财务诊断"),
+    partner("天职国际会计师事务所（特殊普通合伙）青岛分所", "accounting_firm", "李静", "0532-68652277", "qingdao@tzi.example.cn", "IPO 申报审计与税务合规"),
+    partner("容诚会计师事务所（特殊普通合伙）青岛分所", "accounting_firm", "张磊", "0532-80901536", "qd@rsm-rc.example.cn", "专精特新企业财务规范辅导"),
+    partner("信永中和会计师事务所（特殊普通合伙）青岛分所", "accounting_firm", "徐丽", "0532-85921046", "qingdao@shinewing.example.cn", "IPO 审计与研发费用专项鉴证"),
+    partner("中兴华会计师事务所（特殊普通合伙）青岛分所", "accounting_firm", "马超", "0532-83076651", "qd@zxh.example.cn", "股改审计与资产评估协同"),
+    partner("和信会计师事务所（特殊普通合伙）青岛分所", "accounting_firm", "杨帆", "0532-85763219", "qd@hexin.example.cn", "新三板挂牌审计"),
+    partner("国浩律师（青岛）事务所", "law_firm", "吕刚", "0532-68890013", "qingdao@grandall.example.cn", "股改法律尽调与上市法律服务"),
+    partner("北京德和衡（青岛）律师事务所", "law_firm", "林晓", "0532-85092718", "qd-ipo@deheheng.example.cn", "历史沿革梳理与股权激励方案"),
+    partner("山东琴岛律师事务所", "law_firm", "宋建国", "0532-85023326", "office@qindaolaw.example.cn", "专精特新企业合规体检"),
+    partner("北京市金杜（青岛）律师事务所", "law_firm", "郑雪", "0532-66781520", "qingdao@kwm.example.cn", "科创板、创业板上市法律服务"),
+    partner("上海市锦天城（青岛）律师事务所", "law_firm", "冯涛", "0532-83897310", "qd@allbrightlaw.example.cn", "北交所上市与再融资法律服务"),
+    partner("山东文康律师事务所", "law_firm", "韩梅", "0532-85016712", "ipo@wenkang.example.cn", "新三板挂牌法律服务"),
+    partner("青岛银行股份有限公司", "bank", "曲海峰", "0532-68629731", "kcjr@qdbank.example.cn", "专精特新“上市贷”、科创积分贷"),
+    partner("青岛农村商业银行股份有限公司", "bank", "隋玉兰", "0532-66957612", "kc@qrcb.example.cn", "首贷、信用贷服务中心线上线下窗口"),
+    partner("中国工商银行股份有限公司青岛市分行", "bank", "王海", "0532-65858020", "qd-kc@icbc.example.cn", "投贷联动与上市募集资金监管"),
+    partner("中国建设银行股份有限公司青岛市分行", "bank", "李红", "0532-82913301", "qd-sme@ccb.example.cn", "“善新贷”专精特新专属信贷"),
+    partner("恒丰银行股份有限公司青岛分行", "bank", "孙鹏", "0532-68975126", "qd@hfbank.example.cn", "股权质押融资与债券承销"),
+    partner("青岛市科技创新股权投资基金管理有限公司", "investor", "姜宁", "0532-88713950", "invest@qdkctz.example.cn", "专精特新企业股权直投与子基金合作"),
+    partner("青岛蓝海专精特新产业投资基金（有限合伙）", "investor", "董文", "0532-88720136", "bd@lhsrdi-fund.example.cn", "Pre-IPO 轮股权投资"),
+    partner("琴岛资本管理有限公司", "investor", "曹斌", "0532-58836620", "deal@qindaocap.example.cn", "天使轮、A 轮投资与投后赋能"),
+    partner("中国科学院青岛生物能源与过程研究所", "research_institute", "邓晨", "0532-80662771", "cxy@qibebt.example.cn", "技术成果转化与联合研发平台"),
+    partner("青岛市工业技术研究院", "research_institute", "彭亮", "0532-87069216", "service@qditi.example.cn", "中试验证、检验检测与知识产权服务"),
+];
+
+/// What staff wrote when they discovered an enterprise (the first timeline entry).
+pub const DISCOVERY_NOTES: &[&str] = &[
+    "走访摸排发现：细分领域龙头，有上市意向",
+    "区工信局推荐的上市后备资源",
+    "合作券商推荐的拟上市企业",
+    "专板挂牌企业，公司治理基础较好",
+    "专精特新企业培育库筛选",
+    "上市培育专题培训后企业主动对接",
+];
+
+/// The comment of a proposal to advance to `to` (the timeline shows it as the reason).
+pub fn advance_notes(to: Step) -> &'static [&'static str] {
+    match to {
+        Step::Potential => &["企业重新进入上市培育"],
+        Step::Reserve => &[
+            "企业上市意愿明确，符合后备企业条件，建议纳入后备库",
+            "资质有效，已出具上市意愿确认函，建议转入后备",
+        ],
+        Step::ShareholdingReform => &[
+            "股改方案已定，会计师、律师已进场，建议进入股改阶段",
+            "审计、律师机构已聘请，股东会已审议股改方案",
+        ],
+        Step::Listing(Milestone::TutoringFiling) => &[
+            "已完成股份制改造并聘请保荐机构，已向青岛证监局报送辅导备案",
+            "股份公司已设立，辅导备案已获证监局受理",
+        ],
+        Step::Listing(Milestone::TutoringAcceptance) => &["辅导期满三个月，已通过证监局辅导验收"],
+        Step::Listing(Milestone::ApplicationAccepted) => &["申报材料已获交易所受理"],
+        Step::Listing(Milestone::Inquiry) => &["已收到交易所首轮审核问询函，正组织回复"],
+        Step::Listing(Milestone::ListingCommittee) => &["上市委审议通过"],
+        Step::Listing(Milestone::Registration) => &["已获中国证监会同意注册批复"],
+        Step::Listing(Milestone::IssueAndListing) => &["已披露招股意向书，启动发行"],
+        Step::Listed => &["股票已在交易所上市交易"],
+        Step::Exited(_) => &[],
+    }
+}
+
+/// Reasons for leaving the pipeline, by kind and by how far the enterprise had come.
+pub fn exit_reasons(kind: ExitKind, in_listing_process: bool) -> &'static [&'static str] {
+    match (kind, in_listing_process) {
+        (ExitKind::Withdrawn, false) => &[
+            "企业经营战略调整，暂缓上市计划",
+            "实际控制人变更，企业主动撤回培育",
+            "企业拟被上市公司并购，不再独立上市",
+        ],
+        (ExitKind::Withdrawn, true) => &["企业主动撤回发行上市申请", "撤回辅导备案，调整上市板块"],
+        (ExitKind::Terminated, false) => &[
+            "连续两年营业收入下滑，不再符合后备企业条件",
+            "企业注册地迁出青岛市",
+            "发生重大安全生产事故，终止培育",
+        ],
+        (ExitKind::Terminated, true) => &["交易所终止发行上市审核", "辅导验收未通过，终止辅导"],
+    }
+}
+
+/// An official's comment when returning a proposal to advance to `to` or to exit.
+pub fn return_comments(to: Step) -> &'static [&'static str] {
+    match to {
+        Step::Reserve => &[
+            "上市意愿确认函缺少企业盖章，请补充后重新提交",
+            "请补充企业近三年审计报告后再提交",
+        ],
+        Step::ShareholdingReform => &["股改方案尚需股东会决议，请补充决议文件"],
+        Step::Exited(_) => &["企业仍有上市意愿，建议继续培育并加强跟踪服务"],
+        _ => &["材料不完整，请补充后重新提交"],
+    }
+}
+
+/// Tasks counsellors set for enterprises at `step`.
+pub fn task_titles(step: Step) -> &'static [&'static str] {
+    match step {
+        Step::Potential | Step::Exited(_) => &["走访企业，了解上市意向"],
+        Step::Reserve => &[
+            "走访企业，确认上市时间表",
+            "组织参加上市后备企业培训",
+            "对接会计师事务所开展财务规范诊断",
+            "梳理历史沿革和股权结构",
+            "推荐对接合作券商",
+        ],
+        Step::ShareholdingReform => &[
+            "督促完成股改审计和资产评估",
+            "协调召开创立大会",
+            "协助办理股份公司变更登记",
+            "推荐并确定保荐机构",
+            "协调解决土地房产权属问题",
+        ],
+        Step::Listing(Milestone::TutoringFiling | Milestone::TutoringAcceptance) => &[
+            "跟进辅导期规范整改",
+            "协调证监局辅导验收安排",
+            "协调出具合规证明",
+            "跟进募投项目备案和环评",
+        ],
+        Step::Listing(_) => &[
+            "协调出具合规证明",
+            "跟进审核问询回复进度",
+            "协调解决审核关注的社保公积金问题",
+            "跟进募投项目备案和环评",
+        ],
+        Step::Listed => &["办理上市奖励资金申请", "组织上市敲钟仪式对接"],
+    }
+}
+
+/// Notes on a cultivation plan.
+pub const PLAN_NOTES: &[&str] = &[
+    "估值参考最近一轮融资投后估值",
+    "估值按同行业可比公司市盈率测算",
+    "募投项目：智能化产线扩建及研发中心建设",
+    "拟引入产业基金参与战略配售",
+    "",
+];
+
+/// The evidence a staff member records when ticking a manual gate item: (what
+/// happened, who issued the document, the document kind). `None` for unknown keys.
+/// An issuer of `EXCHANGE` stands for the exchange of the target board.
+pub fn tick_evidence(key: &str) -> Option<(&'static str, &'static str, &'static str)> {
+    Some(match key {
+        "reserve.willing" => ("企业出具上市意愿确认函", "QDGQ", "意愿"),
+        "reform.plan" => ("股东会审议通过股份制改造方案", "QDGQ", "股改"),
+        "filing.receipt" => ("证监局辅导备案公示", "QDZJ", "备案"),
+        "acceptance.passed" => ("取得证监局辅导验收完成函", "QDZJ", "验收"),
+        "application.notice" => ("交易所受理发行上市申请", EXCHANGE, "受理"),
+        "inquiry.letter" => ("收到交易所首轮审核问询函", EXCHANGE, "问询"),
+        "committee.passed" => ("上市委审议会议结果公告：符合发行条件", EXCHANGE, "上市委"),
+        "registration.granted" => ("中国证监会同意注册批复", "CSRC", "注册"),
+        "issue.launched" => ("披露招股意向书，启动发行", EXCHANGE, "发行"),
+        "listed.trading" => ("股票上市交易公告书", EXCHANGE, "上市"),
+        _ => return None,
+    })
+}
+
+/// The placeholder issuer in [`tick_evidence`] for the target board's exchange.
+pub const EXCHANGE: &str = "EXCHANGE";
 
 /// Chinese numerals for batch labels ("第五批").
 pub fn cn_number(n: i32) -> String {

@@ -7,7 +7,9 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::schema::{
-    annual_data, board_entries, enterprises, qualification_events, qualifications, rubric_results,
+    annual_data, board_entries, cultivation_events, cultivation_intermediaries, cultivation_plans,
+    cultivation_proposals, cultivation_tasks, enterprises, gate_ticks, partners, plan_targets,
+    qualification_events, qualifications, rubric_results,
 };
 
 /// Bound values per statement: SQLite allows 32,766 and PostgreSQL 65,535.
@@ -30,7 +32,8 @@ macro_rules! insert_chunks {
     }};
 }
 
-/// A whole enterprise row, with its current tier and level already worked out.
+/// A whole enterprise row, with its current tier, level and cultivation step already
+/// worked out.
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = enterprises, treat_none_as_default_value = false)]
 pub struct NewEnterpriseRow<'a> {
@@ -63,6 +66,12 @@ pub struct NewEnterpriseRow<'a> {
     pub tier_since: Option<NaiveDate>,
     pub current_level: Option<&'a str>,
     pub level_expires_on: Option<NaiveDate>,
+    pub cultivation_step: Option<&'a str>,
+    pub cultivation_stage: Option<&'a str>,
+    pub stage_since: Option<NaiveDate>,
+    pub step_since: Option<NaiveDate>,
+    pub queue_order: Option<i32>,
+    pub target_board: Option<&'a str>,
 }
 
 /// A title row.
@@ -191,6 +200,124 @@ pub struct NewRubricResultRow<'a> {
     pub computed_at: NaiveDateTime,
 }
 
+/// A partner institution.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = partners, treat_none_as_default_value = false)]
+pub struct NewPartnerRow<'a> {
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub contact_name: &'a str,
+    pub contact_phone: &'a str,
+    pub contact_email: &'a str,
+    pub note: &'a str,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+/// An intermediary engaged by an enterprise.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = cultivation_intermediaries, treat_none_as_default_value = false)]
+pub struct NewIntermediaryRow<'a> {
+    pub enterprise_id: i32,
+    pub kind: &'a str,
+    pub partner_id: i32,
+    pub engaged_on: NaiveDate,
+    pub recorded_by: Option<i32>,
+    pub recorded_at: NaiveDateTime,
+}
+
+/// A staff tick on a manual checklist item.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = gate_ticks, treat_none_as_default_value = false)]
+pub struct NewTickRow<'a> {
+    pub enterprise_id: i32,
+    pub item_key: &'a str,
+    pub evidence: &'a str,
+    pub document_ref: &'a str,
+    pub ticked_by: Option<i32>,
+    pub ticked_at: NaiveDateTime,
+}
+
+/// A cultivation proposal (`gate_snapshot` is the serialised `GateStatus`).
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = cultivation_proposals, treat_none_as_default_value = false)]
+pub struct NewProposalRow<'a> {
+    pub enterprise_id: i32,
+    pub step_from: &'a str,
+    pub step_to: &'a str,
+    pub reason: &'a str,
+    pub comment: &'a str,
+    pub gate_snapshot: String,
+    pub status: &'a str,
+    pub proposed_by: i32,
+    pub proposed_at: NaiveDateTime,
+    pub decided_by: Option<i32>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub decision_comment: &'a str,
+}
+
+/// A row of the cultivation timeline.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = cultivation_events, treat_none_as_default_value = false)]
+pub struct NewCultivationEventRow<'a> {
+    pub enterprise_id: i32,
+    pub step_from: Option<&'a str>,
+    pub step_to: &'a str,
+    pub stage_to: &'a str,
+    pub reason: &'a str,
+    pub proposal_id: Option<i32>,
+    pub effective_on: NaiveDate,
+    pub recorded_by: Option<i32>,
+    pub recorded_at: NaiveDateTime,
+}
+
+/// A cultivation plan.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = cultivation_plans, treat_none_as_default_value = false)]
+pub struct NewPlanRow<'a> {
+    pub enterprise_id: i32,
+    pub valuation: Option<i64>,
+    pub valuation_on: Option<NaiveDate>,
+    pub planned_raise: Option<i64>,
+    pub planned_filing_on: Option<NaiveDate>,
+    pub planned_listing_on: Option<NaiveDate>,
+    pub counsellor_id: Option<i32>,
+    pub note: &'a str,
+    pub updated_at: NaiveDateTime,
+    pub updated_by: Option<i32>,
+    pub version: i32,
+}
+
+/// A cultivation task.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = cultivation_tasks, treat_none_as_default_value = false)]
+pub struct NewTaskRow<'a> {
+    pub enterprise_id: i32,
+    pub step: &'a str,
+    pub title: &'a str,
+    pub owner_id: i32,
+    pub due_on: NaiveDate,
+    pub status: &'a str,
+    pub done_on: Option<NaiveDate>,
+    pub created_by: Option<i32>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+/// A year's target for a stage.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = plan_targets, treat_none_as_default_value = false)]
+pub struct NewPlanTargetRow<'a> {
+    pub year: i32,
+    pub stage: &'a str,
+    pub target: i32,
+    pub updated_by: Option<i32>,
+    pub updated_at: NaiveDateTime,
+}
+
 /// How many enterprise rows exist (archived ones included).
 pub fn enterprise_count(conn: &mut DbConnection) -> QueryResult<i64> {
     enterprises::table.count().get_result(conn)
@@ -202,7 +329,7 @@ pub fn insert_enterprises(
     rows: &[NewEnterpriseRow<'_>],
 ) -> QueryResult<Vec<(i32, String)>> {
     let mut out = Vec::with_capacity(rows.len());
-    for chunk in rows.chunks(MAX_BINDS / 29) {
+    for chunk in rows.chunks(MAX_BINDS / 35) {
         let ids: Vec<(i32, String)> = match &mut *conn {
             DbConnection::Sqlite(c) => diesel::insert_into(enterprises::table)
                 .values(chunk)
@@ -272,4 +399,98 @@ pub fn insert_rubric_results(
     rows: &[NewRubricResultRow<'_>],
 ) -> QueryResult<usize> {
     Ok(insert_chunks!(conn, rubric_results::table, rows, 8))
+}
+
+/// The ids of the partners with these names: (id, name), in no particular order.
+pub fn partner_ids(conn: &mut DbConnection, names: &[&str]) -> QueryResult<Vec<(i32, String)>> {
+    partners::table
+        .filter(partners::name.eq_any(names))
+        .select((partners::id, partners::name))
+        .load(conn)
+}
+
+/// Inserts partners.
+pub fn insert_partners(conn: &mut DbConnection, rows: &[NewPartnerRow<'_>]) -> QueryResult<usize> {
+    Ok(insert_chunks!(conn, partners::table, rows, 10))
+}
+
+/// Inserts engaged intermediaries.
+pub fn insert_intermediaries(
+    conn: &mut DbConnection,
+    rows: &[NewIntermediaryRow<'_>],
+) -> QueryResult<usize> {
+    Ok(insert_chunks!(
+        conn,
+        cultivation_intermediaries::table,
+        rows,
+        6
+    ))
+}
+
+/// Inserts checklist ticks.
+pub fn insert_ticks(conn: &mut DbConnection, rows: &[NewTickRow<'_>]) -> QueryResult<usize> {
+    Ok(insert_chunks!(conn, gate_ticks::table, rows, 6))
+}
+
+/// Inserts proposals; returns (id, enterprise id, step to, status) of each, in no
+/// particular order.
+pub fn insert_proposals(
+    conn: &mut DbConnection,
+    rows: &[NewProposalRow<'_>],
+) -> QueryResult<Vec<(i32, i32, String, String)>> {
+    let mut out = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(MAX_BINDS / 12) {
+        let returning = (
+            cultivation_proposals::id,
+            cultivation_proposals::enterprise_id,
+            cultivation_proposals::step_to,
+            cultivation_proposals::status,
+        );
+        let ids: Vec<(i32, i32, String, String)> = match &mut *conn {
+            DbConnection::Sqlite(c) => diesel::insert_into(cultivation_proposals::table)
+                .values(chunk)
+                .returning(returning)
+                .get_results(c)?,
+            DbConnection::Postgres(c) => diesel::insert_into(cultivation_proposals::table)
+                .values(chunk)
+                .returning(returning)
+                .get_results(c)?,
+        };
+        out.extend(ids);
+    }
+    Ok(out)
+}
+
+/// Inserts timeline rows.
+pub fn insert_cultivation_events(
+    conn: &mut DbConnection,
+    rows: &[NewCultivationEventRow<'_>],
+) -> QueryResult<usize> {
+    Ok(insert_chunks!(conn, cultivation_events::table, rows, 9))
+}
+
+/// Inserts cultivation plans.
+pub fn insert_plans(conn: &mut DbConnection, rows: &[NewPlanRow<'_>]) -> QueryResult<usize> {
+    Ok(insert_chunks!(conn, cultivation_plans::table, rows, 11))
+}
+
+/// Inserts tasks.
+pub fn insert_tasks(conn: &mut DbConnection, rows: &[NewTaskRow<'_>]) -> QueryResult<usize> {
+    Ok(insert_chunks!(conn, cultivation_tasks::table, rows, 11))
+}
+
+/// The years that already have plan targets.
+pub fn target_years(conn: &mut DbConnection) -> QueryResult<Vec<i32>> {
+    plan_targets::table
+        .select(plan_targets::year)
+        .distinct()
+        .load(conn)
+}
+
+/// Inserts plan targets.
+pub fn insert_plan_targets(
+    conn: &mut DbConnection,
+    rows: &[NewPlanTargetRow<'_>],
+) -> QueryResult<usize> {
+    Ok(insert_chunks!(conn, plan_targets::table, rows, 5))
 }

@@ -1,6 +1,7 @@
 //! The demo data set on a fresh database: the seed's numbers, valid credit codes, the
 //! enterprise account bound to its enterprise, stored levels and rubric results equal
-//! to what the app computes, and a second load that adds nothing.
+//! to what the app computes, cultivation data the app's own checks accept, and a
+//! second load that adds nothing.
 
 use chrono::{Datelike, NaiveDate};
 use diesel::dsl::count_star;
@@ -8,14 +9,19 @@ use diesel::prelude::*;
 use srdi_board::db::{Db, DbConnection, write_transaction};
 use srdi_board::demo::{self, DemoOptions};
 use srdi_board::domain::credit_code::CreditCode;
+use srdi_board::domain::cultivation::{Decision, Outcome, Step};
+use srdi_board::domain::role::Role;
 use srdi_board::domain::scope::DataScope;
 use srdi_board::error::AppError;
+use srdi_board::models::audit::Actor;
+use srdi_board::models::cultivation::{self, TaskFilter};
 use srdi_board::models::enterprise::Enterprise;
 use srdi_board::models::user::User;
 use srdi_board::models::{qualification, rubric};
 use srdi_board::schema::{
-    annual_data, board_entries, enterprises, qualification_events, qualifications, rubric_results,
-    users,
+    annual_data, board_entries, cultivation_events, cultivation_intermediaries, cultivation_plans,
+    cultivation_proposals, cultivation_tasks, enterprises, gate_ticks, partners, plan_targets,
+    qualification_events, qualifications, rubric_results, users,
 };
 use srdi_board::startup;
 
@@ -34,6 +40,20 @@ fn row_counts(conn: &mut DbConnection) -> Vec<i64> {
         board_entries::table.count().get_result(conn).unwrap(),
         rubric_results::table.count().get_result(conn).unwrap(),
         users::table.count().get_result(conn).unwrap(),
+        partners::table.count().get_result(conn).unwrap(),
+        cultivation_events::table.count().get_result(conn).unwrap(),
+        cultivation_proposals::table
+            .count()
+            .get_result(conn)
+            .unwrap(),
+        cultivation_intermediaries::table
+            .count()
+            .get_result(conn)
+            .unwrap(),
+        cultivation_plans::table.count().get_result(conn).unwrap(),
+        cultivation_tasks::table.count().get_result(conn).unwrap(),
+        gate_ticks::table.count().get_result(conn).unwrap(),
+        plan_targets::table.count().get_result(conn).unwrap(),
     ]
 }
 
@@ -182,6 +202,127 @@ fn the_default_demo_has_the_seeds_numbers_and_loads_once() {
     assert_eq!(row_counts(&mut conn), counts);
     let account = User::by_username(&mut conn, "enterprise").unwrap().unwrap();
     assert_eq!(account.enterprise_id, Some(mine.id));
+
+    cultivation_is_there_and_passes_the_apps_checks(&mut conn, &mine, today);
+}
+
+/// Every cultivation page has something to show, and the app's own checks accept the
+/// data: the pending advances' checklists are open on the stored record, and an
+/// official can approve one.
+fn cultivation_is_there_and_passes_the_apps_checks(
+    conn: &mut DbConnection,
+    mine: &Enterprise,
+    today: NaiveDate,
+) {
+    let all = DataScope::All;
+    assert!(partners::table.count().get_result::<i64>(conn).unwrap() >= 25);
+    assert!(
+        cultivation_events::table
+            .count()
+            .get_result::<i64>(conn)
+            .unwrap()
+            > 400
+    );
+    assert_eq!(
+        plan_targets::table.count().get_result::<i64>(conn).unwrap(),
+        15
+    );
+    let pending = cultivation::pending_count(conn, &all).unwrap();
+    assert!((8..=12).contains(&pending), "{pending} pending");
+    let overdue = cultivation::overdue_count(conn, &all, today).unwrap();
+    assert!(overdue > 0);
+    let returned = cultivation::proposals(conn, &all, Some("returned"), None, 100).unwrap();
+    assert!(!returned.is_empty());
+    assert!(returned.iter().all(|p| !p.decision_comment.is_empty()));
+
+    // Stage counts and queues: 1..n within every active stage.
+    let by_stage: Vec<(Option<String>, i64)> = enterprises::table
+        .group_by(enterprises::cultivation_stage)
+        .select((enterprises::cultivation_stage, count_star()))
+        .load(conn)
+        .unwrap();
+    let count = |k: &str| {
+        by_stage
+            .iter()
+            .find(|(s, _)| s.as_deref() == Some(k))
+            .map_or(0, |(_, n)| *n)
+    };
+    assert_eq!(count("potential"), 300);
+    assert_eq!(count("reserve"), 90);
+    assert_eq!(count("shareholding_reform"), 25);
+    assert_eq!(count("listing_process"), 11);
+    assert_eq!(count("listed"), 2);
+    assert_eq!(count("exited"), 15);
+    for stage in [
+        "potential",
+        "reserve",
+        "shareholding_reform",
+        "listing_process",
+    ] {
+        let mut orders: Vec<Option<i32>> = enterprises::table
+            .filter(enterprises::cultivation_stage.eq(stage))
+            .select(enterprises::queue_order)
+            .load(conn)
+            .unwrap();
+        orders.sort();
+        let expected: Vec<Option<i32>> = (1..=orders.len() as i32).map(Some).collect();
+        assert_eq!(orders, expected, "{stage}");
+    }
+
+    // Each pending advance could be proposed now: its checklist is open on the record.
+    let waiting = cultivation::proposals(conn, &all, Some("pending"), None, 100).unwrap();
+    let mut advances = Vec::new();
+    for p in &waiting {
+        let e = Enterprise::find(conn, &all, p.enterprise_id)
+            .unwrap()
+            .unwrap();
+        assert_eq!(e.step(), Some(p.step_from));
+        if p.is_exit() {
+            assert!(!p.reason.is_empty());
+            continue;
+        }
+        let gate = cultivation::gate_for(conn, &e, p.step_to, today).unwrap();
+        assert!(gate.is_open(), "{}: {:?}", e.name, gate.missing());
+        assert!(p.snapshot().is_some_and(|g| g.is_open()));
+        advances.push(p.id);
+    }
+    assert!(advances.len() >= 6);
+
+    // The enterprise account's company: reserve, two moves, the reform checklist
+    // waiting for a law firm only, a task overdue.
+    assert_eq!(mine.step(), Some(Step::Reserve));
+    assert_eq!(cultivation::events(conn, mine.id).unwrap().len(), 2);
+    let gate = cultivation::gate_for(conn, mine, Step::ShareholdingReform, today).unwrap();
+    assert_eq!(gate.missing(), vec!["reform.law_firm".to_string()]);
+    let tasks = cultivation::tasks(conn, &all, TaskFilter::Enterprise(mine.id), today, 10).unwrap();
+    assert_eq!(tasks.len(), 3);
+    assert_eq!(tasks.iter().filter(|t| t.overdue).count(), 1);
+    let staff = User::by_username(conn, "staff").unwrap().unwrap();
+    assert!(cultivation::plan(conn, mine.id).unwrap().counsellor_id == Some(staff.id));
+
+    // The official approves a waiting advance: the app re-checks it and moves the
+    // enterprise to the end of its new stage's queue.
+    let official = User::by_username(conn, "official").unwrap().unwrap();
+    let actor = Actor {
+        user_id: Some(official.id),
+        name: official.username.clone(),
+        ip: "test".into(),
+    };
+    let id = advances[0];
+    let outcome = write_transaction(conn, |c| {
+        cultivation::decide(
+            c,
+            &actor,
+            Role::Official,
+            &all,
+            id,
+            Decision::Approve,
+            "",
+            today,
+        )
+    })
+    .unwrap();
+    assert!(matches!(outcome, Outcome::Moved(_)), "{outcome:?}");
 }
 
 #[test]
