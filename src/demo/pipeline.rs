@@ -18,9 +18,9 @@ use crate::domain::cultivation::{
     self, AutoCheck, CultivationFacts, Decision, ExitKind, GateItem, GateKind, GateStatus,
     IntermediaryKind, ManualTick, Milestone, Stage, Step, TargetBoard,
 };
+use crate::domain::partner::PartnerKind;
 use crate::domain::qualification::Level;
 use crate::domain::tier::{CompanyType, Tier};
-use crate::models::cultivation::partner_kind_for;
 
 /// Where the plan puts enterprises, most advanced first (the order places are handed out).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -647,10 +647,16 @@ fn millions(x: f64) -> i64 {
     (x / 1.0e6).round() as i64 * 1_000_000
 }
 
+/// Whether a partner of this kind (as stored) can serve as the intermediary.
+fn serves(partner_kind: &str, kind: IntermediaryKind) -> bool {
+    partner_kind
+        .parse::<PartnerKind>()
+        .is_ok_and(|p| p.serves(kind))
+}
+
 fn partner_of(rng: &mut StdRng, kind: IntermediaryKind) -> usize {
-    let want = partner_kind_for(kind);
     let fits: Vec<usize> = (0..PARTNERS.len())
-        .filter(|&i| PARTNERS[i].kind == want)
+        .filter(|&i| serves(PARTNERS[i].kind, kind))
         .collect();
     fits.choose(rng).copied().unwrap_or_default()
 }
@@ -1171,10 +1177,7 @@ mod tests {
             }
         }
         for kind in IntermediaryKind::ALL {
-            let n = PARTNERS
-                .iter()
-                .filter(|p| p.kind == partner_kind_for(kind))
-                .count();
+            let n = PARTNERS.iter().filter(|p| serves(p.kind, kind)).count();
             assert!(n >= 3, "{kind}: {n}");
         }
         let kinds = [
