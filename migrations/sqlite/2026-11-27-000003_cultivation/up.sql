@@ -15,6 +15,13 @@ CREATE INDEX enterprises_stage_queue_idx ON enterprises (cultivation_stage, queu
 -- Funnel, time in stage and stalled counts in one covering scan of active records.
 CREATE INDEX enterprises_pipeline_idx ON enterprises (cultivation_stage, stage_since, step_since) WHERE archived_at IS NULL;
 CREATE INDEX enterprises_step_since_idx ON enterprises (step_since, id);
+-- The same per filter of the pipeline page: without them a filtered page reads every
+-- enterprise of a district (or industry ...) to find the few in the pipeline.
+CREATE INDEX enterprises_pipeline_district_code_idx ON enterprises (district_code, cultivation_stage, stage_since, step_since) WHERE archived_at IS NULL AND cultivation_stage IS NOT NULL;
+CREATE INDEX enterprises_pipeline_industry_section_idx ON enterprises (industry_section, cultivation_stage, stage_since, step_since) WHERE archived_at IS NULL AND cultivation_stage IS NOT NULL;
+CREATE INDEX enterprises_pipeline_current_level_idx ON enterprises (current_level, cultivation_stage, stage_since, step_since) WHERE archived_at IS NULL AND cultivation_stage IS NOT NULL;
+CREATE INDEX enterprises_pipeline_current_tier_idx ON enterprises (current_tier, cultivation_stage, stage_since, step_since) WHERE archived_at IS NULL AND cultivation_stage IS NOT NULL;
+CREATE INDEX enterprises_pipeline_target_board_idx ON enterprises (target_board, cultivation_stage, stage_since, step_since) WHERE archived_at IS NULL AND cultivation_stage IS NOT NULL;
 
 CREATE TABLE partners (
     id INTEGER PRIMARY KEY NOT NULL,
