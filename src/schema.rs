@@ -272,6 +272,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    pipeline_generation (id) {
+        id -> Integer,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     plan_targets (year, stage) {
         year -> Integer,
         stage -> Text,
@@ -421,6 +428,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     gate_ticks,
     login_throttle,
     partners,
+    pipeline_generation,
     plan_targets,
     qualification_events,
     qualifications,

@@ -19,6 +19,8 @@ pub struct AppState {
     pub settings: Settings,
     /// Verified against when a sign-in names no account (equal timing).
     pub dummy_hash: String,
+    /// Whole-pipeline figures by view, kept while the data they read is unchanged.
+    pub pipeline_cache: crate::models::pipeline::Cache,
 }
 
 impl AppState {
@@ -28,6 +30,7 @@ impl AppState {
             db,
             settings,
             dummy_hash: crate::auth::password::dummy_hash(),
+            pipeline_cache: Default::default(),
         }
     }
 }

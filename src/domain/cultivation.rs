@@ -45,6 +45,17 @@ text_enum!(Stage, "unknown cultivation stage '{}'", [
 ]);
 
 impl Stage {
+    /// The first step of the stage: a move there is an entry into the stage.
+    pub fn entry(self) -> Step {
+        match self {
+            Stage::Potential => Step::Potential,
+            Stage::Reserve => Step::Reserve,
+            Stage::ShareholdingReform => Step::ShareholdingReform,
+            Stage::ListingProcess => Step::Listing(Milestone::TutoringFiling),
+            Stage::Listed => Step::Listed,
+        }
+    }
+
     /// Every stage, in pipeline order.
     pub const ALL: [Stage; 5] = [
         Stage::Potential,
@@ -1051,6 +1062,17 @@ pub fn is_stalled(last_move: NaiveDate, today: NaiveDate, stall_days: i64) -> bo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stage_is_entered_at_its_first_step() {
+        for stage in Stage::ALL {
+            let first = Step::PIPELINE
+                .into_iter()
+                .find(|s| s.stage() == Some(stage))
+                .unwrap();
+            assert_eq!(stage.entry(), first, "{stage}");
+        }
+    }
     use Milestone::*;
 
     const W: ExitKind = ExitKind::Withdrawn;

@@ -1481,38 +1481,44 @@ pub fn set_targets(
     )
 }
 
-/// Actuals per year and stage for `years`: how many distinct enterprises in scope
-/// reached the stage during the year (a move into it), from the timeline.
+/// Actuals per year and stage for `years`: how many times enterprises in scope entered
+/// the stage during the year (a move to its first step), from the timeline. Grouped in
+/// SQL by day over an index; the enterprise table is joined only to apply a scope.
 pub fn actuals(
     conn: &mut DbConnection,
     scope: &DataScope,
     years: std::ops::RangeInclusive<i32>,
 ) -> QueryResult<Vec<(i32, Stage, i64)>> {
+    use cultivation_events as ev;
     let (Some(from), Some(to)) = (
         NaiveDate::from_ymd_opt(*years.start(), 1, 1),
         NaiveDate::from_ymd_opt(*years.end(), 12, 31),
     ) else {
         return Ok(Vec::new());
     };
-    let q = cultivation_events::table
-        .inner_join(enterprises::table)
-        .filter(cultivation_events::effective_on.between(from, to))
-        .filter(cultivation_events::stage_to.ne("exited"))
-        .select((
-            cultivation_events::enterprise_id,
-            cultivation_events::stage_to,
-            cultivation_events::effective_on,
-        ))
-        .into_boxed();
-    let rows: Vec<(i32, String, NaiveDate)> = filter_scope!(q, scope).load(conn)?;
-    let mut seen = std::collections::HashSet::new();
+    let entries: Vec<&str> = Stage::ALL.iter().map(|s| s.entry().as_str()).collect();
+    let rows: Vec<(String, NaiveDate, i64)> = if *scope == DataScope::All {
+        ev::table
+            .filter(ev::step_to.eq_any(entries))
+            .filter(ev::effective_on.between(from, to))
+            .group_by((ev::step_to, ev::effective_on))
+            .select((ev::step_to, ev::effective_on, diesel::dsl::count_star()))
+            .load(conn)?
+    } else {
+        let q = ev::table
+            .inner_join(enterprises::table)
+            .group_by((ev::step_to, ev::effective_on))
+            .select((ev::step_to, ev::effective_on, diesel::dsl::count_star()))
+            .into_boxed();
+        filter_scope!(q, scope)
+            .filter(ev::step_to.eq_any(entries))
+            .filter(ev::effective_on.between(from, to))
+            .load(conn)?
+    };
     let mut counts: std::collections::BTreeMap<(i32, Stage), i64> = Default::default();
-    for (id, stage, on) in rows {
-        let Ok(stage) = stage.parse::<Stage>() else {
-            continue;
-        };
-        if seen.insert((id, stage, on.year())) {
-            *counts.entry((on.year(), stage)).or_default() += 1;
+    for (step, on, n) in rows {
+        if let Some(stage) = step.parse::<Step>().ok().and_then(Step::stage) {
+            *counts.entry((on.year(), stage)).or_default() += n;
         }
     }
     Ok(counts.into_iter().map(|((y, s), n)| (y, s, n)).collect())

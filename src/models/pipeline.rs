@@ -2,7 +2,8 @@
 //! each stage's queue, the stalled list, and the rows behind the export. Every query
 //! starts from the registry's scoped query, so data scopes apply as everywhere.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -69,6 +70,71 @@ fn filtered(
     f: &PipelineFilter,
 ) -> enterprises::BoxedQuery<'static, MultiBackend> {
     pipeline_filters!(enterprises::table.into_boxed(), scope, f)
+}
+
+/// The current data generation: bumped (by triggers, in the writing transaction)
+/// whenever a column the whole-pipeline figures read changes on any enterprise.
+pub fn generation(conn: &mut DbConnection) -> QueryResult<i64> {
+    use crate::schema::pipeline_generation as g;
+    Ok(super::only(g::table.filter(g::id.eq(1)).select(g::n), conn)?.unwrap_or(0))
+}
+
+/// The figures of one view that read the whole pipeline: per-stage statistics and
+/// the plan's actuals.
+#[derive(Debug)]
+pub struct Aggregates {
+    pub stats: Vec<StageStats>,
+    pub actuals: Vec<(i32, Stage, i64)>,
+}
+
+/// How many views the cache keeps before it starts afresh.
+const CACHE_VIEWS: usize = 512;
+
+/// [`Aggregates`] by view (scope, filters, day, stall threshold, plan years), each
+/// valid while the data generation it was computed at lasts. One per app server;
+/// the generation lives in the database, so every server sees every write.
+#[derive(Debug, Default)]
+pub struct Cache {
+    views: Mutex<HashMap<String, (i64, Arc<Aggregates>)>>,
+}
+
+impl Cache {
+    /// The view's figures: from the cache when nothing changed since, else computed.
+    pub fn aggregates(
+        &self,
+        conn: &mut DbConnection,
+        scope: &DataScope,
+        f: &PipelineFilter,
+        today: NaiveDate,
+        stall_cutoff: NaiveDate,
+        years: std::ops::RangeInclusive<i32>,
+    ) -> QueryResult<Arc<Aggregates>> {
+        let key = format!("{scope:?}|{f:?}|{today}|{stall_cutoff}|{years:?}");
+        // Read before computing: a write landing in between makes the stored value
+        // newer than its generation, which the next request then recomputes; never
+        // the other way round.
+        let generation = generation(conn)?;
+        let lock = || {
+            self.views
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+        };
+        if let Some((g, value)) = lock().get(&key)
+            && *g == generation
+        {
+            return Ok(value.clone());
+        }
+        let value = Arc::new(Aggregates {
+            stats: stage_stats(conn, scope, f, today, stall_cutoff)?,
+            actuals: super::cultivation::actuals(conn, scope, years)?,
+        });
+        let mut views = lock();
+        if views.len() >= CACHE_VIEWS {
+            views.clear();
+        }
+        views.insert(key, (generation, value.clone()));
+        Ok(value)
+    }
 }
 
 /// One stage's figures.
@@ -283,13 +349,13 @@ pub fn stalled(
     today: NaiveDate,
 ) -> QueryResult<Vec<PipelineRow>> {
     use enterprises as e;
-    let active: Vec<&str> = Stage::ALL
-        .iter()
-        .filter(|s| **s != Stage::Listed)
-        .map(|s| s.as_str())
-        .collect();
+    // The expression of the index `enterprises_stall_idx`, written out as there: the
+    // scan walks the oldest movements first and stops after `limit` rows.
+    let active = diesel::dsl::sql::<diesel::sql_types::Bool>(
+        "(enterprises.cultivation_stage IN ('potential', 'reserve', 'shareholding_reform', 'listing_process')) = TRUE",
+    );
     let rows: Vec<RowTuple> = filtered(scope, f)
-        .filter(e::cultivation_stage.eq_any(active))
+        .filter(active)
         .filter(e::step_since.le(cutoff))
         .order((e::step_since.asc(), e::id.asc()))
         .select(row_columns!())

@@ -692,6 +692,22 @@ async fn the_pipeline_page_counts_filters_scopes_and_exports() {
     // Conversion: reached reserve or beyond = 3 of the 5 that reached potential.
     assert!(html.contains("60.0%"), "potential → reserve conversion");
 
+    // The figures are cached per view, and any write to what they read (here plain
+    // SQL, as an import or another app server might) shows on the next request.
+    app.sql(
+        "UPDATE enterprises SET cultivation_step = 'terminated', cultivation_stage = 'exited', \
+         queue_order = NULL WHERE name = '青岛漏斗一号有限公司'",
+    );
+    let (_, html) = get(&app, &official, "/pipeline?stall=7").await;
+    assert!(
+        html.contains("在培育企业 4 家") && html.contains("已退出 2 家"),
+        "{html}"
+    );
+    app.sql(
+        "UPDATE enterprises SET cultivation_step = 'potential', cultivation_stage = 'potential', \
+         queue_order = 1 WHERE name = '青岛漏斗一号有限公司'",
+    );
+
     // Filters narrow every part.
     let (_, html) = get(&app, &official, "/pipeline?board=bse").await;
     assert!(html.contains("在培育企业 1 家"));

@@ -14,7 +14,10 @@ ALTER TABLE enterprises ADD COLUMN target_board TEXT CHECK (target_board IN ('ss
 CREATE INDEX enterprises_stage_queue_idx ON enterprises (cultivation_stage, queue_order, id);
 -- Funnel, time in stage and stalled counts in one covering scan of active records.
 CREATE INDEX enterprises_pipeline_idx ON enterprises (cultivation_stage, stage_since, step_since) WHERE archived_at IS NULL;
-CREATE INDEX enterprises_step_since_idx ON enterprises (step_since, id);
+-- The stalled list: active steps, oldest movement first. The query repeats the
+-- expression literally, so the index serves it in order and the scan stops at the
+-- page's end (SQLite's planner would rather sort every active row otherwise).
+CREATE INDEX enterprises_stall_idx ON enterprises ((cultivation_stage IN ('potential', 'reserve', 'shareholding_reform', 'listing_process')), step_since, id) WHERE archived_at IS NULL;
 -- The same per filter of the pipeline page: without them a filtered page reads every
 -- enterprise of a district (or industry ...) to find the few in the pipeline.
 CREATE INDEX enterprises_pipeline_district_code_idx ON enterprises (district_code, cultivation_stage, stage_since, step_since) WHERE archived_at IS NULL AND cultivation_stage IS NOT NULL;
@@ -141,7 +144,7 @@ CREATE TABLE cultivation_events (
     recorded_at TIMESTAMP NOT NULL
 );
 CREATE INDEX cultivation_events_enterprise_idx ON cultivation_events (enterprise_id, id);
-CREATE INDEX cultivation_events_stage_idx ON cultivation_events (stage_to, effective_on);
+CREATE INDEX cultivation_events_entry_idx ON cultivation_events (step_to, effective_on);
 
 CREATE TABLE cultivation_tasks (
     id SERIAL PRIMARY KEY,
@@ -169,3 +172,22 @@ CREATE TABLE plan_targets (
     updated_at TIMESTAMP NOT NULL,
     PRIMARY KEY (year, stage)
 );
+
+-- Whole-pipeline figures (funnel, time in stage, plan actuals) are cached by the app
+-- per generation of the data they read; any change to those columns bumps it, in the
+-- same transaction, whoever writes (the app on any server, an import, plain SQL).
+CREATE TABLE pipeline_generation (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    n BIGINT NOT NULL
+);
+INSERT INTO pipeline_generation (id, n) VALUES (1, 0);
+CREATE FUNCTION bump_pipeline_generation() RETURNS trigger AS $$
+BEGIN
+    UPDATE pipeline_generation SET n = n + 1 WHERE id = 1;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER enterprises_pipeline_insert AFTER INSERT ON enterprises
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_pipeline_generation();
+CREATE TRIGGER enterprises_pipeline_update AFTER UPDATE OF cultivation_stage, stage_since, step_since, archived_at, district_code, industry_section, current_level, current_tier, target_board ON enterprises
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_pipeline_generation();

@@ -1,3 +1,6 @@
+DROP TRIGGER enterprises_pipeline_update;
+DROP TRIGGER enterprises_pipeline_insert;
+DROP TABLE pipeline_generation;
 DROP TABLE plan_targets;
 DROP TABLE cultivation_tasks;
 DROP TABLE cultivation_events;
@@ -12,7 +15,7 @@ DROP INDEX enterprises_pipeline_current_tier_idx;
 DROP INDEX enterprises_pipeline_current_level_idx;
 DROP INDEX enterprises_pipeline_industry_section_idx;
 DROP INDEX enterprises_pipeline_district_code_idx;
-DROP INDEX enterprises_step_since_idx;
+DROP INDEX enterprises_stall_idx;
 DROP INDEX enterprises_pipeline_idx;
 DROP INDEX enterprises_stage_queue_idx;
 ALTER TABLE enterprises DROP COLUMN target_board;

@@ -317,12 +317,21 @@ pub async fn show(
     let day = today();
     let cutoff = day - Duration::days(stall_days);
     let scope = auth.user().scope.clone();
-    let (stats, board, stalled, targets, actuals, pending, pending_total) = state
+    let cache_state = state.clone();
+    let (aggregates, board, stalled, targets, pending, pending_total) = state
         .db
         .read(move |conn| {
-            let stats = pipeline::stage_stats(conn, &scope, &filter, day, cutoff)?;
+            let targets = model::targets(conn)?;
+            let years = plan_years(&targets, day);
+            let span = match (years.first(), years.last()) {
+                (Some(a), Some(b)) => *a..=*b,
+                _ => day.year()..=day.year(),
+            };
+            let aggregates = cache_state
+                .pipeline_cache
+                .aggregates(conn, &scope, &filter, day, cutoff, span)?;
             let mut board = Vec::new();
-            for s in &stats {
+            for s in &aggregates.stats {
                 if s.stage == "exited" {
                     continue;
                 }
@@ -334,25 +343,13 @@ pub async fn show(
                 });
             }
             let stalled = pipeline::stalled(conn, &scope, &filter, cutoff, STALLED_ROWS, day)?;
-            let targets = model::targets(conn)?;
-            let years = plan_years(&targets, day);
-            let actuals = match (years.first(), years.last()) {
-                (Some(a), Some(b)) => model::actuals(conn, &scope, *a..=*b)?,
-                _ => Vec::new(),
-            };
             let pending = model::proposals(conn, &scope, Some("pending"), None, 10)?;
             let pending_total = model::pending_count(conn, &scope)?;
-            Ok((
-                stats,
-                board,
-                stalled,
-                targets,
-                actuals,
-                pending,
-                pending_total,
-            ))
+            Ok((aggregates, board, stalled, targets, pending, pending_total))
         })
         .await?;
+    let stats = aggregates.stats.clone();
+    let actuals = &aggregates.actuals;
     let years = plan_years(&targets, day);
     let targets: Vec<(i32, Vec<TargetCell>, String)> = years
         .into_iter()
