@@ -633,8 +633,15 @@ pub fn proposals(
     Ok(rows.into_iter().filter_map(proposal_row).collect())
 }
 
-/// How many proposals wait for a decision, in scope.
+/// How many proposals wait for a decision, in scope (the enterprise table is joined
+/// only to apply a limited scope).
 pub fn pending_count(conn: &mut DbConnection, scope: &DataScope) -> QueryResult<i64> {
+    if *scope == DataScope::All {
+        return cultivation_proposals::table
+            .filter(cultivation_proposals::status.eq("pending"))
+            .count()
+            .get_result(conn);
+    }
     let q = cultivation_proposals::table
         .inner_join(enterprises::table)
         .filter(cultivation_proposals::status.eq("pending"))

@@ -330,10 +330,13 @@ pub fn queue(
         }
         q = q.order((e::queue_order.asc(), e::id.asc()));
     } else {
+        // Listed and exited have no queue (all NULL): latest first. Naming the queue
+        // column keeps the planner on the stage indexes (by id alone it would walk a
+        // whole district looking for the few listed).
         if let Some((_, id)) = after {
             q = q.filter(e::id.lt(id));
         }
-        q = q.order(e::id.desc());
+        q = q.order((e::queue_order.desc(), e::id.desc()));
     }
     let rows: Vec<RowTuple> = q.select(row_columns!()).limit(limit).load(conn)?;
     with_flags(conn, rows, today)
