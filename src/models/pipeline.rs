@@ -266,31 +266,39 @@ macro_rules! row_columns {
     };
 }
 
-/// Rows with their overdue flags (one indexed query for the ids on screen).
-fn with_flags(
+/// Sets the overdue flag of `rows` (open tasks past due): one indexed query for all
+/// the rows on screen.
+pub fn flag_overdue<'a>(
     conn: &mut DbConnection,
-    rows: Vec<RowTuple>,
+    rows: impl IntoIterator<Item = &'a mut PipelineRow>,
     today: NaiveDate,
-) -> QueryResult<Vec<PipelineRow>> {
-    let ids: Vec<i32> = rows.iter().map(|r| r.0).collect();
-    let overdue: HashSet<i32> = if ids.is_empty() {
-        HashSet::new()
-    } else {
-        cultivation_tasks::table
-            .filter(cultivation_tasks::enterprise_id.eq_any(&ids))
-            .filter(cultivation_tasks::status.eq("open"))
-            .filter(cultivation_tasks::due_on.lt(today))
-            .select(cultivation_tasks::enterprise_id)
-            .load::<i32>(conn)?
-            .into_iter()
-            .collect()
-    };
-    Ok(rows
+) -> QueryResult<()> {
+    let mut rows: Vec<&mut PipelineRow> = rows.into_iter().collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+    let overdue: HashSet<i32> = cultivation_tasks::table
+        .filter(cultivation_tasks::enterprise_id.eq_any(&ids))
+        .filter(cultivation_tasks::status.eq("open"))
+        .filter(cultivation_tasks::due_on.lt(today))
+        .select(cultivation_tasks::enterprise_id)
+        .load::<i32>(conn)?
         .into_iter()
+        .collect();
+    for r in rows.iter_mut() {
+        r.overdue = overdue.contains(&r.id);
+    }
+    Ok(())
+}
+
+/// Rows as loaded, not yet flagged.
+fn rows_of(rows: Vec<RowTuple>) -> Vec<PipelineRow> {
+    rows.into_iter()
         .filter_map(|r| {
             Some(PipelineRow {
                 id: r.0,
-                overdue: overdue.contains(&r.0),
+                overdue: false,
                 name: r.1,
                 district_code: r.2,
                 step: r.3?.parse().ok()?,
@@ -303,10 +311,10 @@ fn with_flags(
                 industry_division: r.10,
             })
         })
-        .collect())
+        .collect()
 }
 
-/// A page of one stage's queue: by queue order (listed: latest first), after the
+/// A page of one stage's queue (overdue flags not set: see [`flag_overdue`]): by queue order (listed: latest first), after the
 /// keyset cursor `(queue_order or day number, id)` of the previous page's last row.
 pub fn queue(
     conn: &mut DbConnection,
@@ -315,7 +323,6 @@ pub fn queue(
     stage: &str,
     after: Option<(i32, i32)>,
     limit: i64,
-    today: NaiveDate,
 ) -> QueryResult<Vec<PipelineRow>> {
     use enterprises as e;
     let mut q = filtered(scope, f).filter(e::cultivation_stage.eq(stage.to_string()));
@@ -339,17 +346,17 @@ pub fn queue(
         q = q.order((e::queue_order.desc(), e::id.desc()));
     }
     let rows: Vec<RowTuple> = q.select(row_columns!()).limit(limit).load(conn)?;
-    with_flags(conn, rows, today)
+    Ok(rows_of(rows))
 }
 
-/// Active enterprises that have not moved since `cutoff`, longest-waiting first.
+/// Active enterprises that have not moved since `cutoff`, longest-waiting first
+/// (overdue flags not set: see [`flag_overdue`]).
 pub fn stalled(
     conn: &mut DbConnection,
     scope: &DataScope,
     f: &PipelineFilter,
     cutoff: NaiveDate,
     limit: i64,
-    today: NaiveDate,
 ) -> QueryResult<Vec<PipelineRow>> {
     use enterprises as e;
     // The expression of the index `enterprises_stall_idx`, written out as there: the
@@ -364,7 +371,7 @@ pub fn stalled(
         .select(row_columns!())
         .limit(limit)
         .load(conn)?;
-    with_flags(conn, rows, today)
+    Ok(rows_of(rows))
 }
 
 /// A row of the export: the pipeline row with its plan and counsellor.
@@ -434,7 +441,9 @@ pub fn export(
     let mut out = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(5000) {
         let tuples: Vec<RowTuple> = chunk.iter().map(|(r, _)| r.clone()).collect();
-        for row in with_flags(conn, tuples, today)? {
+        let mut flagged = rows_of(tuples);
+        flag_overdue(conn, flagged.iter_mut(), today)?;
+        for row in flagged {
             let plan = plans.remove(&row.id).unwrap_or_default();
             out.push(ExportRow {
                 credit_code: codes.get(&row.id).cloned().unwrap_or_default(),

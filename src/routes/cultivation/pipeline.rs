@@ -113,14 +113,14 @@ pub struct Choices {
 }
 
 impl Choices {
-    async fn load(state: &web::Data<AppState>) -> Result<Choices, AppError> {
-        Ok(Choices {
-            districts: state.db.read(|conn| Ok(District::all(conn)?)).await?,
+    fn with(districts: Vec<District>) -> Choices {
+        Choices {
+            districts,
             sections: &SECTIONS,
             levels: Level::ALL,
             tiers: Tier::ALL,
             boards: TargetBoard::ALL,
-        })
+        }
     }
 }
 
@@ -318,7 +318,7 @@ pub async fn show(
     let cutoff = day - Duration::days(stall_days);
     let scope = auth.user().scope.clone();
     let cache_state = state.clone();
-    let (aggregates, board, stalled, targets, pending, pending_total) = state
+    let (aggregates, board, stalled, targets, pending, pending_total, districts) = state
         .db
         .read(move |conn| {
             let targets = model::targets(conn)?;
@@ -335,17 +335,38 @@ pub async fn show(
                 if s.stage == "exited" {
                     continue;
                 }
-                let rows = pipeline::queue(conn, &scope, &filter, &s.stage, None, BOARD_ROWS, day)?;
+                let rows = if s.count == 0 {
+                    Vec::new()
+                } else {
+                    pipeline::queue(conn, &scope, &filter, &s.stage, None, BOARD_ROWS)?
+                };
                 board.push(BoardColumn {
                     stage: s.stage.clone(),
                     count: s.count,
                     rows,
                 });
             }
-            let stalled = pipeline::stalled(conn, &scope, &filter, cutoff, STALLED_ROWS, day)?;
+            let mut stalled = pipeline::stalled(conn, &scope, &filter, cutoff, STALLED_ROWS)?;
+            pipeline::flag_overdue(
+                conn,
+                board
+                    .iter_mut()
+                    .flat_map(|c| c.rows.iter_mut())
+                    .chain(stalled.iter_mut()),
+                day,
+            )?;
+            let districts = District::all(conn)?;
             let pending = model::proposals(conn, &scope, Some("pending"), None, 10)?;
             let pending_total = model::pending_count(conn, &scope)?;
-            Ok((aggregates, board, stalled, targets, pending, pending_total))
+            Ok((
+                aggregates,
+                board,
+                stalled,
+                targets,
+                pending,
+                pending_total,
+                districts,
+            ))
         })
         .await?;
     let stats = aggregates.stats.clone();
@@ -377,7 +398,7 @@ pub async fn show(
     page(&PipelinePage {
         funnel_svg: funnel_svg(&ctx, &stats, &qs),
         time_svg: time_svg(&ctx, &stats),
-        choices: Choices::load(&state).await?,
+        choices: Choices::with(districts),
         stall_days,
         stats,
         board,
@@ -459,18 +480,12 @@ pub async fn queue(
     let day = today();
     let after = query.after.zip(query.after_id);
     let st = stage.clone();
-    let mut rows = state
+    let (mut rows, districts) = state
         .db
         .read(move |conn| {
-            Ok(pipeline::queue(
-                conn,
-                &scope,
-                &filter,
-                &st,
-                after,
-                QUEUE_PAGE + 1,
-                day,
-            )?)
+            let mut rows = pipeline::queue(conn, &scope, &filter, &st, after, QUEUE_PAGE + 1)?;
+            pipeline::flag_overdue(conn, rows.iter_mut(), day)?;
+            Ok((rows, District::all(conn)?))
         })
         .await?;
     let next = if rows.len() as i64 > QUEUE_PAGE {
@@ -488,7 +503,7 @@ pub async fn queue(
         None
     };
     page(&QueuePage {
-        choices: Choices::load(&state).await?,
+        choices: Choices::with(districts),
         stage,
         rows,
         next,
