@@ -18,14 +18,14 @@ CREATE INDEX enterprises_pipeline_idx ON enterprises (cultivation_stage, stage_s
 -- expression literally, so the index serves it in order and the scan stops at the
 -- page's end (SQLite's planner would rather sort every active row otherwise).
 CREATE INDEX enterprises_stall_idx ON enterprises ((cultivation_stage IN ('potential', 'reserve', 'shareholding_reform', 'listing_process')), step_since, id) WHERE archived_at IS NULL;
--- The same per filter of the pipeline page, with the queue order after the stage (a
+-- The same per filter of the pipeline page, with the queue order (and id) after the stage (a
 -- filtered queue reads its first rows in order). Without them a filtered page reads every
 -- enterprise of a district (or industry ...) to find the few in the pipeline.
-CREATE INDEX enterprises_pipeline_district_code_idx ON enterprises (district_code, cultivation_stage, queue_order, stage_since, step_since) WHERE archived_at IS NULL AND cultivation_stage IS NOT NULL;
-CREATE INDEX enterprises_pipeline_industry_section_idx ON enterprises (industry_section, cultivation_stage, queue_order, stage_since, step_since) WHERE archived_at IS NULL AND cultivation_stage IS NOT NULL;
-CREATE INDEX enterprises_pipeline_current_level_idx ON enterprises (current_level, cultivation_stage, queue_order, stage_since, step_since) WHERE archived_at IS NULL AND cultivation_stage IS NOT NULL;
-CREATE INDEX enterprises_pipeline_current_tier_idx ON enterprises (current_tier, cultivation_stage, queue_order, stage_since, step_since) WHERE archived_at IS NULL AND cultivation_stage IS NOT NULL;
-CREATE INDEX enterprises_pipeline_target_board_idx ON enterprises (target_board, cultivation_stage, queue_order, stage_since, step_since) WHERE archived_at IS NULL AND cultivation_stage IS NOT NULL;
+CREATE INDEX enterprises_pipeline_district_code_idx ON enterprises (district_code, cultivation_stage, queue_order, id, stage_since, step_since) WHERE archived_at IS NULL AND cultivation_stage IS NOT NULL;
+CREATE INDEX enterprises_pipeline_industry_section_idx ON enterprises (industry_section, cultivation_stage, queue_order, id, stage_since, step_since) WHERE archived_at IS NULL AND cultivation_stage IS NOT NULL;
+CREATE INDEX enterprises_pipeline_current_level_idx ON enterprises (current_level, cultivation_stage, queue_order, id, stage_since, step_since) WHERE archived_at IS NULL AND cultivation_stage IS NOT NULL;
+CREATE INDEX enterprises_pipeline_current_tier_idx ON enterprises (current_tier, cultivation_stage, queue_order, id, stage_since, step_since) WHERE archived_at IS NULL AND cultivation_stage IS NOT NULL;
+CREATE INDEX enterprises_pipeline_target_board_idx ON enterprises (target_board, cultivation_stage, queue_order, id, stage_since, step_since) WHERE archived_at IS NULL AND cultivation_stage IS NOT NULL;
 
 CREATE TABLE partners (
     id SERIAL PRIMARY KEY,
