@@ -536,12 +536,17 @@ fn clean(v: f64) -> f64 {
 
 /// `x` with at most `decimals` decimals and no trailing zeros: 12.50 -> "12.5".
 fn fmt_dec(x: f64, decimals: usize) -> String {
-    let mut s = format!("{x:.decimals$}");
-    if s.contains('.') {
-        let trimmed = s.trim_end_matches('0').trim_end_matches('.').len();
-        s.truncate(trimmed);
+    // Integer arithmetic: exact-precision float formatting is slow, and charts format
+    // hundreds of numbers per page.
+    let scale = 10_i64.pow(decimals as u32);
+    let n = (x * scale as f64).round() as i64;
+    let (int, frac) = (n.abs() / scale, n.abs() % scale);
+    let sign = if n < 0 { "-" } else { "" };
+    if frac == 0 {
+        return format!("{sign}{int}");
     }
-    if s == "-0" { "0".to_string() } else { s }
+    let digits = format!("{frac:0width$}", width = decimals);
+    format!("{sign}{int}.{}", digits.trim_end_matches('0'))
 }
 
 /// A coordinate, to a hundredth of a unit.
