@@ -124,6 +124,31 @@ impl Choices {
     }
 }
 
+/// What the pipeline's row lists (`pipeline_rows.html`) show besides the rows.
+pub trait PipelineRows {
+    fn ctx(&self) -> &PageCtx;
+    fn today(&self) -> NaiveDate;
+    fn districts(&self) -> &[District];
+
+    /// A step's name.
+    fn step_name(&self, s: &Step) -> String {
+        step_label(self.ctx(), *s)
+    }
+
+    /// Whole days since a date.
+    fn days(&self, d: &Option<NaiveDate>) -> String {
+        d.map_or_else(
+            || "—".into(),
+            |d| cultivation::days_since(d, self.today()).to_string(),
+        )
+    }
+
+    /// A district's name.
+    fn district(&self, code: &str) -> String {
+        District::name_of(self.districts(), code, self.ctx().locale)
+    }
+}
+
 /// A year's target and actual for one stage.
 #[derive(Debug, Clone)]
 pub struct TargetCell {
@@ -164,25 +189,19 @@ pub struct PipelinePage {
     pub limited: bool,
 }
 
+impl PipelineRows for PipelinePage {
+    fn ctx(&self) -> &PageCtx {
+        &self.ctx
+    }
+    fn today(&self) -> NaiveDate {
+        self.today
+    }
+    fn districts(&self) -> &[District] {
+        &self.choices.districts
+    }
+}
+
 impl PipelinePage {
-    /// A step's name.
-    pub fn step_name(&self, s: &Step) -> String {
-        step_label(&self.ctx, *s)
-    }
-
-    /// Whole days since a date.
-    pub fn days(&self, d: &Option<NaiveDate>) -> String {
-        d.map_or_else(
-            || "—".into(),
-            |d| cultivation::days_since(d, self.today).to_string(),
-        )
-    }
-
-    /// A district's name.
-    pub fn district(&self, code: &str) -> String {
-        District::name_of(&self.choices.districts, code, self.ctx.locale)
-    }
-
     /// How many are in the pipeline (active and listed, not exited).
     pub fn in_pipeline(&self) -> i64 {
         self.stats
@@ -432,23 +451,15 @@ pub struct QueuePage {
     pub stages: Vec<&'static str>,
 }
 
-impl QueuePage {
-    /// A step's name.
-    pub fn step_name(&self, s: &Step) -> String {
-        step_label(&self.ctx, *s)
+impl PipelineRows for QueuePage {
+    fn ctx(&self) -> &PageCtx {
+        &self.ctx
     }
-
-    /// Whole days since a date.
-    pub fn days(&self, d: &Option<NaiveDate>) -> String {
-        d.map_or_else(
-            || "—".into(),
-            |d| cultivation::days_since(d, self.today).to_string(),
-        )
+    fn today(&self) -> NaiveDate {
+        self.today
     }
-
-    /// A district's name.
-    pub fn district(&self, code: &str) -> String {
-        District::name_of(&self.choices.districts, code, self.ctx.locale)
+    fn districts(&self) -> &[District] {
+        &self.choices.districts
     }
 }
 
