@@ -219,20 +219,7 @@ async fn staff_walk_from_a_new_record_to_its_rubric() {
         .to_string();
     let result = async {
         use fantoccini::Locator;
-        c.goto(&app.url("/login")).await?;
-        c.find(Locator::Css("#username"))
-            .await?
-            .send_keys("browser.staff")
-            .await?;
-        c.find(Locator::Css("#password"))
-            .await?
-            .send_keys(PASSWORD)
-            .await?;
-        c.find(Locator::Css("form.stacked button[type=submit]"))
-            .await?
-            .click()
-            .await?;
-        c.wait().for_element(Locator::Css("main .grid")).await?;
+        sign_in(&c, &app, "browser.staff").await?;
         // Create.
         c.goto(&app.url("/enterprises/new")).await?;
         c.find(Locator::Css("#name"))
