@@ -8,6 +8,7 @@
 //! input comes back as an error value saying what to fix, never a panic.
 
 pub mod ahp;
+pub mod entropy;
 
 /// Which way an indicator points: is a larger value better or worse?
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
