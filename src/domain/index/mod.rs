@@ -9,6 +9,9 @@
 
 pub mod ahp;
 pub mod entropy;
+pub mod experts;
+pub mod normalise;
+pub mod rank;
 
 /// Which way an indicator points: is a larger value better or worse?
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
