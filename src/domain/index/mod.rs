@@ -7,6 +7,7 @@
 //! Conventions shared by every module: a missing figure is `None`, never 0; bad
 //! input comes back as an error value saying what to fix, never a panic.
 
+pub mod aggregate;
 pub mod ahp;
 pub mod entropy;
 pub mod experts;
