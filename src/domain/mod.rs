@@ -33,6 +33,7 @@ pub mod credit_code;
 pub mod cultivation;
 pub mod district;
 pub mod enterprise;
+pub mod index;
 pub mod industry;
 pub mod locale;
 pub mod money;
