@@ -871,21 +871,24 @@ pub struct PlanData {
     pub note: String,
 }
 
+/// A `cultivation_plans` row as loaded.
+type PlanRow = (
+    i32,
+    Option<i64>,
+    Option<NaiveDate>,
+    Option<i64>,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+    Option<i32>,
+    String,
+    NaiveDateTime,
+    Option<i32>,
+    i32,
+);
+
 /// The enterprise's plan; an empty one (version 0) when none is stored.
 pub fn plan(conn: &mut DbConnection, enterprise_id: i32) -> QueryResult<Plan> {
-    let row: Option<(
-        i32,
-        Option<i64>,
-        Option<NaiveDate>,
-        Option<i64>,
-        Option<NaiveDate>,
-        Option<NaiveDate>,
-        Option<i32>,
-        String,
-        NaiveDateTime,
-        Option<i32>,
-        i32,
-    )> = super::only(
+    let row: Option<PlanRow> = super::only(
         cultivation_plans::table.filter(cultivation_plans::enterprise_id.eq(enterprise_id)),
         conn,
     )?;

@@ -137,6 +137,18 @@ impl Cache {
     }
 }
 
+/// (stage, stage since, step since, how many) as grouped.
+type GroupRow = (Option<String>, Option<NaiveDate>, Option<NaiveDate>, i64);
+
+/// (valuation, planned raise, planned filing, planned listing, counsellor) of a plan.
+type PlanFigures = (
+    Option<i64>,
+    Option<i64>,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+    Option<String>,
+);
+
 /// One stage's figures.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StageStats {
@@ -168,8 +180,7 @@ pub fn stage_stats(
             diesel::dsl::count_star(),
         ))
         .into_boxed();
-    let rows: Vec<(Option<String>, Option<NaiveDate>, Option<NaiveDate>, i64)> =
-        pipeline_filters!(grouped, scope, f).load(conn)?;
+    let rows: Vec<GroupRow> = pipeline_filters!(grouped, scope, f).load(conn)?;
     // stage -> (days in stage -> how many), stalled
     let mut per: BTreeMap<String, (BTreeMap<i64, i64>, i64)> = BTreeMap::new();
     for (stage, stage_since, step_since, n) in rows {
@@ -404,39 +415,23 @@ pub fn export(
         .load(conn)?;
     let codes: BTreeMap<i32, String> = rows.iter().map(|(r, c)| (r.0, c.clone())).collect();
     let ids: Vec<i32> = codes.keys().copied().collect();
-    let mut plans: BTreeMap<
-        i32,
-        (
-            Option<i64>,
-            Option<i64>,
-            Option<NaiveDate>,
-            Option<NaiveDate>,
-            Option<String>,
-        ),
-    > = BTreeMap::new();
+    let mut plans: BTreeMap<i32, PlanFigures> = BTreeMap::new();
     for chunk in ids.chunks(5000) {
-        let loaded: Vec<(
-            i32,
-            Option<i64>,
-            Option<i64>,
-            Option<NaiveDate>,
-            Option<NaiveDate>,
-            Option<String>,
-        )> = cultivation_plans::table
+        let loaded: Vec<(i32, PlanFigures)> = cultivation_plans::table
             .left_join(users::table.on(users::id.nullable().eq(cultivation_plans::counsellor_id)))
             .filter(cultivation_plans::enterprise_id.eq_any(chunk))
             .select((
                 cultivation_plans::enterprise_id,
-                cultivation_plans::valuation,
-                cultivation_plans::planned_raise,
-                cultivation_plans::planned_filing_on,
-                cultivation_plans::planned_listing_on,
-                users::display_name.nullable(),
+                (
+                    cultivation_plans::valuation,
+                    cultivation_plans::planned_raise,
+                    cultivation_plans::planned_filing_on,
+                    cultivation_plans::planned_listing_on,
+                    users::display_name.nullable(),
+                ),
             ))
             .load(conn)?;
-        for p in loaded {
-            plans.insert(p.0, (p.1, p.2, p.3, p.4, p.5));
-        }
+        plans.extend(loaded);
     }
     let mut out = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(5000) {
