@@ -11,6 +11,7 @@ pub mod aggregate;
 pub mod ahp;
 pub mod entropy;
 pub mod experts;
+pub mod model;
 pub mod normalise;
 pub mod rank;
 
