@@ -27,6 +27,17 @@ macro_rules! text_enum {
     };
 }
 
+/// An optional `YYYY-MM-DD` date as typed in a form: empty is `None`; anything else
+/// that is not a date is refused with the message key `field.date`.
+pub fn parse_date(raw: &str) -> Result<Option<chrono::NaiveDate>, &'static str> {
+    match raw.trim() {
+        "" => Ok(None),
+        s => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| "field.date"),
+    }
+}
+
 pub mod annual;
 pub mod assessment;
 pub mod credit_code;

@@ -44,17 +44,10 @@ fn parse_date(
     field: &'static str,
     errors: &mut FieldErrors,
 ) -> Option<chrono::NaiveDate> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return None;
-    }
-    match chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-        Ok(d) => Some(d),
-        Err(_) => {
-            errors.add(field, "field.date");
-            None
-        }
-    }
+    crate::domain::parse_date(raw).unwrap_or_else(|key| {
+        errors.add(field, key);
+        None
+    })
 }
 
 /// `GET /audit`

@@ -87,7 +87,8 @@ async fn rows_for_export(
         .await
 }
 
-fn attachment(name: &str) -> (actix_web::http::header::HeaderName, String) {
+/// A `Content-Disposition` header that saves the body as `name`.
+pub(crate) fn attachment(name: &str) -> (actix_web::http::header::HeaderName, String) {
     (
         CONTENT_DISPOSITION,
         format!("attachment; filename=\"{name}\""),

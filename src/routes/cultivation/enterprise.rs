@@ -11,8 +11,7 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use super::{
-    DECIDERS, EDITORS, PROPOSERS, READERS, finding_text, line_label, parse_date, refusal_error,
-    step_label,
+    DECIDERS, EDITORS, PROPOSERS, READERS, finding_text, line_label, refusal_error, step_label,
 };
 use crate::auth::Auth;
 use crate::auth::csrf::CsrfForm;
@@ -21,6 +20,7 @@ use crate::domain::cultivation::{
     self, ExitKind, GateLine, GateStatus, IntermediaryKind, ProposalAction, Step, TargetBoard,
 };
 use crate::domain::money;
+use crate::domain::parse_date;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::models::cultivation::{

@@ -6,8 +6,6 @@ pub mod pipeline;
 pub mod proposals;
 pub mod tasks;
 
-use chrono::NaiveDate;
-
 use crate::domain::cultivation::{Finding, GateItem, GateLine, Refusal, Step};
 use crate::domain::locale::Locale;
 use crate::domain::role::Role;
@@ -92,15 +90,5 @@ pub fn refusal_error(ctx: &PageCtx, errors: &mut FieldErrors, r: &Refusal, items
             step_label(ctx, *now),
         ),
         Refusal::NoComment => errors.add("comment", "cultivation.refused_no_comment"),
-    }
-}
-
-/// Parses an optional `YYYY-MM-DD` date; `Err` names the message key.
-pub fn parse_date(raw: &str) -> Result<Option<NaiveDate>, &'static str> {
-    match raw.trim() {
-        "" => Ok(None),
-        s => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| "field.date"),
     }
 }

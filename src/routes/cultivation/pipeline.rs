@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::{Datelike, Duration, NaiveDate};
@@ -26,6 +26,7 @@ use crate::models::cultivation::{self as model, ProposalRow};
 use crate::models::district::District;
 use crate::models::pipeline::{self, ExportRow, PipelineFilter, PipelineRow, StageStats};
 use crate::routes::enterprises::today;
+use crate::routes::transfer::attachment;
 use crate::startup::AppState;
 use crate::views::charts::{self, BarRow, FunnelStep, Series};
 use crate::views::flash::Flash;
@@ -631,13 +632,6 @@ fn headers(ctx: &PageCtx) -> Vec<String> {
             }
         })
         .collect()
-}
-
-fn attachment(name: &str) -> (actix_web::http::header::HeaderName, String) {
-    (
-        CONTENT_DISPOSITION,
-        format!("attachment; filename=\"{name}\""),
-    )
 }
 
 /// `GET /pipeline.csv`: every enterprise the filters select (UTF-8 with BOM,

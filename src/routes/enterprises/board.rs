@@ -75,14 +75,12 @@ pub async fn create(
             }
         },
     };
-    let effective_on = match form.effective_on.trim() {
-        "" => Some(today()),
-        s => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .ok()
-            .or_else(|| {
-                errors.add("effective_on", "field.date");
-                None
-            }),
+    let effective_on = match crate::domain::parse_date(&form.effective_on) {
+        Ok(d) => Some(d.unwrap_or_else(today)),
+        Err(key) => {
+            errors.add("effective_on", key);
+            None
+        }
     };
     if let (true, Some(action), Some(effective_on)) = (errors.is_empty(), action, effective_on) {
         let req = MoveRequest {
