@@ -1053,6 +1053,42 @@ pub fn days_since(since: NaiveDate, today: NaiveDate) -> i64 {
     (today - since).num_days().max(0)
 }
 
+/// Days without movement after which an active enterprise counts as stalled, unless
+/// the reader chooses otherwise.
+pub const DEFAULT_STALL_DAYS: i64 = 180;
+
+/// The stall threshold a reader typed: 1 to 3650 days, anything else the default.
+pub fn stall_days(raw: &str) -> i64 {
+    raw.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|d| (1..=3650).contains(d))
+        .unwrap_or(DEFAULT_STALL_DAYS)
+}
+
+/// What is inconsistent in a plan (定价 and dates), as (form field, message key): the
+/// planned listing cannot precede the planned tutoring filing, and the planned raise
+/// cannot exceed the valuation. Missing values are not checked against each other.
+pub fn plan_problems(
+    valuation: Option<i64>,
+    planned_raise: Option<i64>,
+    planned_filing_on: Option<NaiveDate>,
+    planned_listing_on: Option<NaiveDate>,
+) -> Vec<(&'static str, &'static str)> {
+    let mut problems = Vec::new();
+    if let (Some(f), Some(l)) = (planned_filing_on, planned_listing_on)
+        && l < f
+    {
+        problems.push(("planned_listing_on", "cultivation.listing_before_filing"));
+    }
+    if let (Some(v), Some(r)) = (valuation, planned_raise)
+        && r > v
+    {
+        problems.push(("planned_raise", "cultivation.raise_over_valuation"));
+    }
+    problems
+}
+
 /// Whether an enterprise has not moved for `stall_days` days or more since `last_move`.
 /// Only meaningful for active steps ([`Step::is_active`]); the caller filters.
 pub fn is_stalled(last_move: NaiveDate, today: NaiveDate, stall_days: i64) -> bool {
@@ -1062,6 +1098,29 @@ pub fn is_stalled(last_move: NaiveDate, today: NaiveDate, stall_days: i64) -> bo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plans_must_be_consistent() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        assert!(plan_problems(Some(100), Some(30), d("2027-01-01"), d("2028-01-01")).is_empty());
+        assert_eq!(
+            plan_problems(Some(100), Some(130), d("2027-01-01"), d("2026-01-01")),
+            vec![
+                ("planned_listing_on", "cultivation.listing_before_filing"),
+                ("planned_raise", "cultivation.raise_over_valuation"),
+            ]
+        );
+        assert!(plan_problems(None, Some(130), None, d("2026-01-01")).is_empty());
+    }
+
+    #[test]
+    fn the_stall_threshold_is_bounded() {
+        assert_eq!(stall_days("30"), 30);
+        assert_eq!(stall_days(""), DEFAULT_STALL_DAYS);
+        assert_eq!(stall_days("0"), DEFAULT_STALL_DAYS);
+        assert_eq!(stall_days("99999"), DEFAULT_STALL_DAYS);
+        assert_eq!(stall_days("abc"), DEFAULT_STALL_DAYS);
+    }
 
     #[test]
     fn a_stage_is_entered_at_its_first_step() {

@@ -736,15 +736,13 @@ pub fn parse_plan(form: &PlanForm, errors: &mut FieldErrors) -> PlanData {
             Err(key) => errors.add(field, key),
         }
     }
-    if let (Some(f), Some(l)) = (data.planned_filing_on, data.planned_listing_on)
-        && l < f
-    {
-        errors.add("planned_listing_on", "cultivation.listing_before_filing");
-    }
-    if let (Some(v), Some(r)) = (data.valuation, data.planned_raise)
-        && r > v
-    {
-        errors.add("planned_raise", "cultivation.raise_over_valuation");
+    for (field, key) in cultivation::plan_problems(
+        data.valuation,
+        data.planned_raise,
+        data.planned_filing_on,
+        data.planned_listing_on,
+    ) {
+        errors.add(field, key);
     }
     match form.counsellor_id.trim() {
         "" => {}

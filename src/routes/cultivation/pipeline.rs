@@ -32,8 +32,6 @@ use crate::views::charts::{self, BarRow, FunnelStep, Series};
 use crate::views::flash::Flash;
 use crate::views::{FieldErrors, PageCtx, page, redirect_with_flash, render};
 
-/// Days without movement after which an active enterprise counts as stalled.
-pub const DEFAULT_STALL_DAYS: i64 = 180;
 /// Rows per stage on the board, and on the stalled list.
 const BOARD_ROWS: i64 = 8;
 const STALLED_ROWS: i64 = 20;
@@ -82,14 +80,9 @@ impl PipelineQuery {
         }
     }
 
-    /// The stall threshold: 1 to 3650 days, else the default.
+    /// The stall threshold the reader chose (see [`cultivation::stall_days`]).
     pub fn stall_days(&self) -> i64 {
-        self.stall
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .filter(|d| (1..=3650).contains(d))
-            .unwrap_or(DEFAULT_STALL_DAYS)
+        cultivation::stall_days(&self.stall)
     }
 
     /// The filters as a query string, without stage and cursor (for links and exports).
