@@ -220,6 +220,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    expert_assignments (id) {
+        id -> Integer,
+        expert_id -> Integer,
+        enterprise_id -> Integer,
+        period -> Text,
+        indicator -> Text,
+        assigned_by -> Nullable<Integer>,
+        assigned_at -> Timestamp,
+        score -> Nullable<Double>,
+        comment -> Text,
+        scored_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     gate_items (id) {
         id -> Integer,
         key -> Text,
@@ -242,6 +257,69 @@ diesel::table! {
         document_ref -> Text,
         ticked_by -> Nullable<Integer>,
         ticked_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    index_generation (id) {
+        id -> Integer,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    index_models (id) {
+        id -> Integer,
+        code -> Text,
+        version -> Integer,
+        name_zh -> Text,
+        name_en -> Text,
+        model -> Text,
+        change_note -> Text,
+        active -> Bool,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    index_periods (period) {
+        period -> Text,
+        model_id -> Nullable<Integer>,
+        reference -> Nullable<Text>,
+        computed_at -> Nullable<Timestamp>,
+        computed_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    index_scores (enterprise_id, period) {
+        enterprise_id -> Integer,
+        period -> Text,
+        model_id -> Integer,
+        total -> Nullable<Double>,
+        dim1 -> Nullable<Double>,
+        dim2 -> Nullable<Double>,
+        dim3 -> Nullable<Double>,
+        dim4 -> Nullable<Double>,
+        dim5 -> Nullable<Double>,
+        dim6 -> Nullable<Double>,
+        coverage -> Double,
+        detail -> Text,
+        computed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    index_values (enterprise_id, period, indicator) {
+        enterprise_id -> Integer,
+        period -> Text,
+        indicator -> Text,
+        value -> Double,
+        source -> Text,
+        updated_by -> Nullable<Integer>,
+        updated_at -> Timestamp,
     }
 }
 
@@ -398,8 +476,19 @@ diesel::joinable!(cultivation_plans -> enterprises (enterprise_id));
 diesel::joinable!(cultivation_proposals -> enterprises (enterprise_id));
 diesel::joinable!(cultivation_tasks -> enterprises (enterprise_id));
 diesel::joinable!(enterprises -> districts (district_code));
+diesel::joinable!(expert_assignments -> enterprises (enterprise_id));
+diesel::joinable!(expert_assignments -> index_periods (period));
 diesel::joinable!(gate_ticks -> enterprises (enterprise_id));
 diesel::joinable!(gate_ticks -> users (ticked_by));
+diesel::joinable!(index_models -> users (created_by));
+diesel::joinable!(index_periods -> index_models (model_id));
+diesel::joinable!(index_periods -> users (computed_by));
+diesel::joinable!(index_scores -> enterprises (enterprise_id));
+diesel::joinable!(index_scores -> index_models (model_id));
+diesel::joinable!(index_scores -> index_periods (period));
+diesel::joinable!(index_values -> enterprises (enterprise_id));
+diesel::joinable!(index_values -> index_periods (period));
+diesel::joinable!(index_values -> users (updated_by));
 diesel::joinable!(plan_targets -> users (updated_by));
 diesel::joinable!(qualification_events -> enterprises (enterprise_id));
 diesel::joinable!(qualification_events -> qualifications (qualification_id));
@@ -424,8 +513,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     cultivation_tasks,
     districts,
     enterprises,
+    expert_assignments,
     gate_items,
     gate_ticks,
+    index_generation,
+    index_models,
+    index_periods,
+    index_scores,
+    index_values,
     login_throttle,
     partners,
     pipeline_generation,

@@ -13,7 +13,9 @@ pub mod entropy;
 pub mod experts;
 pub mod model;
 pub mod normalise;
+pub mod period;
 pub mod rank;
+pub mod score;
 
 /// Which way an indicator points: is a larger value better or worse?
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -54,6 +54,106 @@ pub enum NormaliseError {
     BadBand { index: usize },
 }
 
+/// The spread of one indicator's present values in a period: what min-max,
+/// efficacy and z-score measure a value against. Kept with a period's scores so
+/// that a changed enterprise can be re-scored on its own against the same scale.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Reference {
+    /// How many values were present.
+    pub n: usize,
+    pub min: f64,
+    pub max: f64,
+    pub mean: f64,
+    /// Population standard deviation.
+    pub sd: f64,
+}
+
+impl Reference {
+    /// The spread of `values` (finite numbers); None when there are none.
+    pub fn of(values: impl IntoIterator<Item = f64>) -> Option<Reference> {
+        let (mut n, mut min, mut max, mut sum, mut sum_sq) =
+            (0usize, f64::INFINITY, f64::NEG_INFINITY, 0.0, 0.0);
+        for x in values {
+            n += 1;
+            min = min.min(x);
+            max = max.max(x);
+            sum += x;
+            sum_sq += x * x;
+        }
+        if n == 0 {
+            return None;
+        }
+        let mean = sum / n as f64;
+        let sd = (sum_sq / n as f64 - mean * mean).max(0.0).sqrt();
+        Some(Reference {
+            n,
+            min,
+            max,
+            mean,
+            sd,
+        })
+    }
+}
+
+/// Checks a method's own parameters (the bands).
+pub fn check_method(method: &Method) -> Result<(), NormaliseError> {
+    if let Method::Bands(bands) = method {
+        if bands.is_empty() {
+            return Err(NormaliseError::NoBands);
+        }
+        if let Some(index) = bands
+            .iter()
+            .position(|b| !b.threshold.is_finite() || !(0.0..=100.0).contains(&b.points))
+        {
+            return Err(NormaliseError::BadBand { index });
+        }
+    }
+    Ok(())
+}
+
+/// The points of one value `x` measured against `reference`, on 0..=100. A value
+/// outside the reference's range (an enterprise re-scored after the period's scale
+/// was fixed) is clamped to the ends. With no reference, `x` is measured against
+/// itself alone (everyone equal). The method must have passed [`check_method`].
+pub fn points(method: &Method, reference: Option<&Reference>, x: f64, direction: Direction) -> f64 {
+    let own;
+    let r = match reference {
+        Some(r) => r,
+        None => {
+            own = Reference::of([x]).expect("one value");
+            &own
+        }
+    };
+    let sign = match direction {
+        Direction::HigherIsBetter => 1.0,
+        Direction::LowerIsBetter => -1.0,
+    };
+    // Share of the way from the worst to the best value, 0..=1.
+    let share = || {
+        let range = r.max - r.min;
+        if range <= 0.0 {
+            1.0
+        } else if sign > 0.0 {
+            ((x - r.min) / range).clamp(0.0, 1.0)
+        } else {
+            ((r.max - x) / range).clamp(0.0, 1.0)
+        }
+    };
+    match method {
+        Method::MinMax => 100.0 * share(),
+        Method::Efficacy => 60.0 + 40.0 * share(),
+        Method::ZScore => {
+            let z = if r.sd > 0.0 {
+                sign * (x - r.mean) / r.sd
+            } else {
+                0.0
+            };
+            (50.0 + 10.0 * z).clamp(0.0, 100.0)
+        }
+        Method::Bands(bands) => band_points(bands, x, direction),
+    }
+}
+
 /// Normalises one indicator's values across enterprises with `method`, in the
 /// indicator's `direction`. Output has the same length; missing stays missing.
 pub fn normalise(
@@ -67,61 +167,12 @@ pub fn normalise(
     {
         return Err(NormaliseError::NotFinite { index });
     }
-    let present: Vec<f64> = values.iter().flatten().copied().collect();
-    let sign = match direction {
-        Direction::HigherIsBetter => 1.0,
-        Direction::LowerIsBetter => -1.0,
-    };
-    let score: Box<dyn Fn(f64) -> f64> = match method {
-        Method::MinMax | Method::Efficacy => {
-            let min = present.iter().copied().fold(f64::INFINITY, f64::min);
-            let max = present.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            let range = max - min;
-            // Share of the way from the worst to the best value, 0..=1.
-            let share = move |x: f64| {
-                if range <= 0.0 {
-                    1.0
-                } else if sign > 0.0 {
-                    (x - min) / range
-                } else {
-                    (max - x) / range
-                }
-            };
-            if *method == Method::MinMax {
-                Box::new(move |x| 100.0 * share(x))
-            } else {
-                Box::new(move |x| 60.0 + 40.0 * share(x))
-            }
-        }
-        Method::ZScore => {
-            let n = present.len() as f64;
-            let mean = present.iter().sum::<f64>() / n.max(1.0);
-            let var = present.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n.max(1.0);
-            let sd = var.sqrt();
-            Box::new(move |x| {
-                let z = if sd > 0.0 {
-                    sign * (x - mean) / sd
-                } else {
-                    0.0
-                };
-                (50.0 + 10.0 * z).clamp(0.0, 100.0)
-            })
-        }
-        Method::Bands(bands) => {
-            if bands.is_empty() {
-                return Err(NormaliseError::NoBands);
-            }
-            if let Some(index) = bands
-                .iter()
-                .position(|b| !b.threshold.is_finite() || !(0.0..=100.0).contains(&b.points))
-            {
-                return Err(NormaliseError::BadBand { index });
-            }
-            let bands = bands.clone();
-            Box::new(move |x| band_points(&bands, x, direction))
-        }
-    };
-    Ok(values.iter().map(|v| v.map(&score)).collect())
+    check_method(method)?;
+    let reference = Reference::of(values.iter().flatten().copied());
+    Ok(values
+        .iter()
+        .map(|v| v.map(|x| points(method, reference.as_ref(), x, direction)))
+        .collect())
 }
 
 /// The points of the best band `x` reaches (0 when it reaches none).
@@ -280,5 +331,20 @@ mod tests {
             normalise(&[Some(1.0)], &over, Up),
             Err(NormaliseError::BadBand { index: 0 })
         );
+    }
+
+    #[test]
+    fn a_fixed_reference_clamps_values_outside_its_range() {
+        let r = Reference::of([2.0, 4.0, 10.0]).unwrap();
+        assert_eq!((r.n, r.min, r.max), (3, 2.0, 10.0));
+        assert!((r.mean - 16.0 / 3.0).abs() < 1e-12);
+        assert!((r.sd - 3.399_346).abs() < 1e-6);
+        assert_eq!(points(&Method::MinMax, Some(&r), 6.0, Up), 50.0);
+        assert_eq!(points(&Method::MinMax, Some(&r), 12.0, Up), 100.0);
+        assert_eq!(points(&Method::MinMax, Some(&r), 1.0, Up), 0.0);
+        assert_eq!(points(&Method::Efficacy, Some(&r), 1.0, Down), 100.0);
+        assert_eq!(points(&Method::MinMax, None, 5.0, Up), 100.0);
+        assert_eq!(points(&Method::ZScore, None, 5.0, Down), 50.0);
+        assert_eq!(Reference::of(std::iter::empty()), None);
     }
 }

@@ -1,0 +1,9 @@
+DROP TRIGGER index_scores_delete;
+DROP TRIGGER index_scores_update;
+DROP TRIGGER index_scores_insert;
+DROP TABLE index_generation;
+DROP TABLE expert_assignments;
+DROP TABLE index_scores;
+DROP TABLE index_values;
+DROP TABLE index_periods;
+DROP TABLE index_models;
