@@ -72,12 +72,33 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// The development index.
+    Index {
+        #[command(subcommand)]
+        command: IndexCommand,
+    },
     /// Make a consistent copy of the database while it runs (SQLite), or print the
     /// pg_dump command to use (PostgreSQL).
     Backup {
         /// The new file to write.
         #[arg(long)]
         to: PathBuf,
+    },
+}
+
+/// Development index commands.
+#[derive(Debug, Subcommand)]
+pub enum IndexCommand {
+    /// Score every active enterprise afresh with the active model, fixing each
+    /// period's reference spreads (audited; one transaction per period).
+    Recompute {
+        /// The period to compute, e.g. 2025 or 2025Q3 (repeatable); default: every
+        /// period that has data.
+        #[arg(long = "period")]
+        periods: Vec<String>,
+        /// No progress bar (for logs).
+        #[arg(long)]
+        quiet: bool,
     },
 }
 
@@ -220,6 +241,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             migrate(&db)?;
             user_command(&db, command)
         }
+        Command::Index { command } => {
+            let db = open(&url_for(config::DEFAULT_DATABASE_URL))?;
+            migrate(&db)?;
+            index_command(&db, command)
+        }
         Command::Backup { to } => {
             let db = open(&url_for(config::DEFAULT_DATABASE_URL))?;
             match db::backup(&db, &to)? {
@@ -361,6 +387,61 @@ fn user_command(db: &Db, command: UserCommand) -> anyhow::Result<()> {
             })?;
             println!("password of '{}' set; its sessions ended", user.username);
         }
+    }
+    Ok(())
+}
+
+fn index_command(db: &Db, command: IndexCommand) -> anyhow::Result<()> {
+    use crate::domain::index::period::Period;
+    use crate::models::index;
+    let IndexCommand::Recompute { periods, quiet } = command;
+    let mut conn = db.conn()?;
+    let periods: Vec<Period> = if periods.is_empty() {
+        index::periods(&mut conn)?
+            .iter()
+            .filter_map(index::PeriodRow::parsed)
+            .collect()
+    } else {
+        periods
+            .iter()
+            .map(|p| p.parse::<Period>())
+            .collect::<Result<_, _>>()?
+    };
+    if periods.is_empty() {
+        println!("no index periods yet: enter or import indicator values, or name one with --period");
+        return Ok(());
+    }
+    let actor = Actor::cli();
+    for p in periods {
+        let bar = if quiet {
+            indicatif::ProgressBar::hidden()
+        } else {
+            indicatif::ProgressBar::new(1)
+        };
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{prefix:>7} {msg:<7} [{bar:40}] {pos:>7}/{len:7} {elapsed_precise}",
+            )
+            .expect("a valid template")
+            .progress_chars("=> "),
+        );
+        bar.set_prefix(p.to_string());
+        let done = index::recompute_period(&mut conn, &actor, p, &mut |phase, n, of| {
+            bar.set_message(phase);
+            bar.set_length(of as u64);
+            bar.set_position(n.min(of) as u64);
+        })?;
+        bar.finish_and_clear();
+        println!(
+            "{}: scored {} of {} active enterprises ({} with a total) from {} figures with model v{} in {:.1}s",
+            done.period,
+            done.scored,
+            done.enterprises,
+            done.with_total,
+            done.values,
+            done.model_version,
+            done.seconds
+        );
     }
     Ok(())
 }

@@ -21,6 +21,7 @@ pub struct AppState {
     pub dummy_hash: String,
     /// Whole-pipeline figures by view, kept while the data they read is unchanged.
     pub pipeline_cache: crate::models::pipeline::Cache,
+    pub index_cache: crate::models::index::Cache,
 }
 
 impl AppState {
@@ -31,17 +32,20 @@ impl AppState {
             settings,
             dummy_hash: crate::auth::password::dummy_hash(),
             pipeline_cache: Default::default(),
+            index_cache: Default::default(),
         }
     }
 }
 
 /// Applies pending migrations and stores built-in reference data that lives in
-/// code (the MIIT rubric versions). Returns the names of the migrations applied.
+/// code (the MIIT rubric versions, the default index model). Returns the names of the migrations applied.
 pub fn prepare_database(db: &Db) -> Result<Vec<String>, crate::error::AppError> {
     let mut conn = db.conn()?;
     let applied = crate::db::run_migrations(&mut conn)?;
     crate::db::write_transaction(&mut conn, |c| {
-        crate::models::rubric::ensure_builtins(c).map_err(crate::error::AppError::from)
+        crate::models::rubric::ensure_builtins(c)?;
+        crate::models::index::ensure_builtin(c)?;
+        Ok::<_, crate::error::AppError>(())
     })?;
     Ok(applied)
 }

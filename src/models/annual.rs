@@ -178,11 +178,11 @@ pub fn save(
 }
 
 /// Stored rubric results of this year and the next (whose growth figures use this
-/// year) follow the data.
+/// year) follow the data, and so do the index scores.
 fn refresh_assessments(conn: &mut DbConnection, e: &Enterprise, year: i32) -> QueryResult<()> {
     super::rubric::refresh_results(conn, e, year)?;
     super::rubric::refresh_results(conn, e, year + 1)?;
-    Ok(())
+    super::index::rescore_everywhere(conn, e.id)
 }
 
 fn audit_year(

@@ -406,6 +406,8 @@ impl Enterprise {
                 after: audit::snapshot(d),
             },
         )?;
+        // Record facts (niche years, flags) feed derived indicators.
+        super::index::rescore_everywhere(conn, id)?;
         Ok(updated)
     }
 

@@ -13,17 +13,19 @@ use crate::schema::{
 };
 
 /// Bound values per statement: SQLite allows 32,766 and PostgreSQL 65,535.
-const MAX_BINDS: usize = 30_000;
+pub(crate) const MAX_BINDS: usize = 30_000;
 
 /// Inserts `$rows` (a slice of `Insertable` structs with `$cols` columns) in chunks,
 /// one multi-row statement each; evaluates to the number of rows inserted.
 macro_rules! insert_chunks {
     ($conn:expr, $table:expr, $rows:expr, $cols:expr) => {{
         let mut n = 0usize;
-        for chunk in $rows.chunks((MAX_BINDS / $cols).max(1)) {
+        for chunk in $rows.chunks(($crate::models::seed::MAX_BINDS / $cols).max(1)) {
             n += match &mut *$conn {
-                DbConnection::Sqlite(c) => diesel::insert_into($table).values(chunk).execute(c)?,
-                DbConnection::Postgres(c) => {
+                $crate::db::DbConnection::Sqlite(c) => {
+                    diesel::insert_into($table).values(chunk).execute(c)?
+                }
+                $crate::db::DbConnection::Postgres(c) => {
                     diesel::insert_into($table).values(chunk).execute(c)?
                 }
             };
@@ -31,6 +33,8 @@ macro_rules! insert_chunks {
         n
     }};
 }
+
+pub(crate) use insert_chunks;
 
 /// A whole enterprise row, with its current tier, level and cultivation step already
 /// worked out.

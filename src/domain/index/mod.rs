@@ -30,3 +30,17 @@ text_enum!(Direction, "unknown indicator direction '{}'", [
     Direction::HigherIsBetter => "higher",
     Direction::LowerIsBetter => "lower",
 ]);
+
+/// Where a stored (not derived) indicator value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueSource {
+    Entered,
+    Imported,
+    Expert,
+}
+
+text_enum!(ValueSource, "unknown value source '{}'", [
+    ValueSource::Entered => "entered",
+    ValueSource::Imported => "imported",
+    ValueSource::Expert => "expert",
+]);

@@ -63,6 +63,100 @@ pub fn percentile(score: f64, scores: &[f64]) -> Result<Option<f64>, RankError> 
     standing(score, scores).map(|s| s.percentile)
 }
 
+/// A group's scores sorted once, for many standings in O(log n) each, with the
+/// same rules as [`standing`] (the score must be one of the group's).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sorted {
+    ascending: Vec<f64>,
+}
+
+impl Sorted {
+    /// Non-finite scores are left out.
+    pub fn new(mut scores: Vec<f64>) -> Sorted {
+        scores.retain(|s| s.is_finite());
+        scores.sort_by(f64::total_cmp);
+        Sorted { ascending: scores }
+    }
+
+    pub fn len(&self) -> usize {
+        self.ascending.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ascending.is_empty()
+    }
+
+    /// Where `score` (a member of the group) stands.
+    pub fn standing(&self, score: f64) -> Option<Standing> {
+        if !score.is_finite() {
+            return None;
+        }
+        let lower = self.ascending.partition_point(|s| *s < score - TIE);
+        let not_higher = self.ascending.partition_point(|s| *s <= score + TIE);
+        if not_higher == lower {
+            return None;
+        }
+        let n = self.ascending.len();
+        Some(Standing {
+            rank: 1 + n - not_higher,
+            of: n,
+            percentile: (n > 1).then(|| 100.0 * lower as f64 / (n - 1) as f64),
+        })
+    }
+
+    /// The median (mean of the middle two for an even count); None when empty.
+    pub fn median(&self) -> Option<f64> {
+        quantile_sorted(&self.ascending, 0.5)
+    }
+
+    /// The `q` quantile (0..=1) by linear interpolation between closest ranks.
+    pub fn quantile(&self, q: f64) -> Option<f64> {
+        quantile_sorted(&self.ascending, q)
+    }
+}
+
+fn quantile_sorted(ascending: &[f64], q: f64) -> Option<f64> {
+    let n = ascending.len();
+    if n == 0 {
+        return None;
+    }
+    let at = q.clamp(0.0, 1.0) * (n - 1) as f64;
+    let (lo, hi) = (at.floor() as usize, at.ceil() as usize);
+    Some(ascending[lo] + (ascending[hi] - ascending[lo]) * (at - lo as f64))
+}
+
+/// The band an enterprise account is told instead of a rank among named peers:
+/// the top 10 %, 25 % or 50 %, or the lower half, by percentile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RankBand {
+    Top10,
+    Top25,
+    Top50,
+    LowerHalf,
+}
+
+text_enum!(RankBand, "unknown rank band '{}'", [
+    RankBand::Top10 => "top10",
+    RankBand::Top25 => "top25",
+    RankBand::Top50 => "top50",
+    RankBand::LowerHalf => "lower_half",
+]);
+
+impl RankBand {
+    /// From a percentile (share of the others strictly lower).
+    pub fn of(percentile: f64) -> RankBand {
+        if percentile >= 90.0 {
+            RankBand::Top10
+        } else if percentile >= 75.0 {
+            RankBand::Top25
+        } else if percentile >= 50.0 {
+            RankBand::Top50
+        } else {
+            RankBand::LowerHalf
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,5 +204,22 @@ mod tests {
         assert_eq!(rank(f64::NAN, &[1.0]), Err(RankError::NotFinite));
         assert_eq!(rank(1.0, &[1.0, f64::NAN]), Err(RankError::NotFinite));
         assert_eq!(rank(1.0, &[]), Err(RankError::NotInGroup(1.0)));
+    }
+
+    #[test]
+    fn sorted_agrees_with_standing_and_gives_quantiles() {
+        let sorted = Sorted::new(GROUP.to_vec());
+        for s in GROUP {
+            assert_eq!(sorted.standing(s), Some(standing(s, &GROUP).unwrap()), "{s}");
+        }
+        assert_eq!(sorted.standing(75.0), None);
+        assert_eq!(sorted.median(), Some(80.0));
+        assert_eq!(Sorted::new(vec![1.0, 2.0, 3.0, 10.0]).median(), Some(2.5));
+        assert_eq!(sorted.quantile(0.25), Some(70.0));
+        assert_eq!(Sorted::new(vec![]).median(), None);
+        assert_eq!(RankBand::of(100.0), RankBand::Top10);
+        assert_eq!(RankBand::of(80.0), RankBand::Top25);
+        assert_eq!(RankBand::of(50.0), RankBand::Top50);
+        assert_eq!(RankBand::of(49.9), RankBand::LowerHalf);
     }
 }
