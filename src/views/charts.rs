@@ -482,6 +482,502 @@ fn step_decimals(step: f64) -> usize {
 }
 
 // ---------------------------------------------------------------------------
+// Radar
+
+/// One series of a [`radar`]: one closed polygon over the axes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RadarSeries {
+    /// The series' name in the legend.
+    pub label: String,
+    /// The CSS class that colours the series, e.g. `chart-bar` or `chart-bar-alt`.
+    pub class: &'static str,
+    /// One score (0..100) per axis, in the same order; `None` (or a non-finite
+    /// value) is missing. Missing trailing values count as `None`.
+    pub values: Vec<Option<f64>>,
+}
+
+const RADAR_W: f64 = 720.0;
+const RADAR_R: f64 = 130.0;
+const RADAR_CX: f64 = RADAR_W / 2.0;
+const RADAR_CY: f64 = 34.0 + RADAR_R;
+/// How far outside the outer ring the axis labels start.
+const RADAR_LABEL_GAP: f64 = 10.0;
+const RADAR_LABEL_FONT: f64 = 13.0;
+/// The widest a label centred above or below the chart may be.
+const RADAR_LABEL_MAX_MIDDLE: f64 = 220.0;
+const RADAR_LEGEND_TOP: f64 = RADAR_CY + RADAR_R + 44.0;
+const RADAR_LEGEND_ROW: f64 = 22.0;
+/// The fixed scale of a radar: development index scores run from 0 to 100.
+const SCORE_MAX: f64 = 100.0;
+const SCORE_STEP: f64 = 20.0;
+
+/// A radar (spider) chart of scores on a fixed 0..100 scale: one spoke per axis,
+/// starting at 12 o'clock and going clockwise, rings at every 20 points, and one
+/// closed, semi-transparent polygon per series with a dot at each vertex. The
+/// legend sits below.
+///
+/// A missing value is not drawn as a score: it shows as a hollow marker at the
+/// axis' zero (the centre) titled "axis: `missing_text`", and the series' polygon
+/// skips that vertex, joining its neighbours. Values are clamped to 0..100 for
+/// drawing; the titles show them as given, to one decimal.
+///
+/// With fewer than 3 axes, or no series with any value, the chart shows
+/// `empty_text` instead.
+pub fn radar(
+    title: &str,
+    axes: &[String],
+    series: &[RadarSeries],
+    missing_text: &str,
+    empty_text: &str,
+) -> String {
+    let value =
+        |s: &RadarSeries, a: usize| s.values.get(a).copied().flatten().filter(|v| v.is_finite());
+    let n = axes.len();
+    let any_value = series.iter().any(|s| (0..n).any(|a| value(s, a).is_some()));
+    if n < 3 || !any_value {
+        let height = 60.0;
+        let mut out = open("chart-radar", title, empty_text, RADAR_W, height, "img");
+        self::empty_text(&mut out, RADAR_W, height, empty_text);
+        out.push_str("</svg>");
+        return out;
+    }
+
+    let desc = series
+        .iter()
+        .map(|s| {
+            let vals = axes
+                .iter()
+                .enumerate()
+                .map(|(a, axis)| {
+                    let v = value(s, a).map_or_else(|| missing_text.to_string(), score_text);
+                    format!("{axis} {v}")
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("{}: {vals}", s.label)
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let legend = legend_rows(series.iter().map(|s| s.label.as_str()), RADAR_W - 48.0);
+    let height = RADAR_LEGEND_TOP + legend.len() as f64 * RADAR_LEGEND_ROW + 4.0;
+    let mut out = open("chart-radar", title, &desc, RADAR_W, height, "img");
+
+    // The unit vector of axis `a`: 12 o'clock first, then clockwise.
+    let dir = |a: usize| {
+        let angle = std::f64::consts::TAU * a as f64 / n as f64;
+        (angle.sin(), -angle.cos())
+    };
+    let point = |a: usize, r: f64| {
+        let (dx, dy) = dir(a);
+        (RADAR_CX + r * dx, RADAR_CY + r * dy)
+    };
+    let radius = |v: f64| RADAR_R * clean(v).min(SCORE_MAX) / SCORE_MAX;
+    let points = |pts: &[(f64, f64)]| {
+        pts.iter()
+            .map(|&(x, y)| format!("{},{}", num(x), num(y)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+
+    // Rings, spokes and the scale along the first spoke.
+    let rings = (SCORE_MAX / SCORE_STEP).round() as usize;
+    for t in 1..=rings {
+        let r = RADAR_R * t as f64 / rings as f64;
+        let ring: Vec<_> = (0..n).map(|a| point(a, r)).collect();
+        let _ = write!(
+            out,
+            r#"<polygon class="chart-grid" points="{}" fill="none" stroke="{GRID}" stroke-width="1"/>"#,
+            points(&ring)
+        );
+    }
+    for a in 0..n {
+        let (x, y) = point(a, RADAR_R);
+        let _ = write!(
+            out,
+            r#"<line class="chart-grid" x1="{}" y1="{}" x2="{}" y2="{}" stroke="{GRID}" stroke-width="1"/>"#,
+            num(RADAR_CX),
+            num(RADAR_CY),
+            num(x),
+            num(y)
+        );
+    }
+    for t in 1..=rings {
+        let r = RADAR_R * t as f64 / rings as f64;
+        let _ = write!(
+            out,
+            r#"<text class="chart-tick" x="{}" y="{}" font-size="11" fill="{MUTED}">{}</text>"#,
+            num(RADAR_CX + 4.0),
+            num(RADAR_CY - r + 4.0),
+            fmt_dec(t as f64 * SCORE_STEP, 0)
+        );
+    }
+
+    // Axis labels, outside the outer ring, anchored away from the chart.
+    for (a, axis) in axes.iter().enumerate() {
+        let (dx, dy) = dir(a);
+        let (x, y) = point(a, RADAR_R + RADAR_LABEL_GAP);
+        let (anchor, room) = if dx.abs() < 0.15 {
+            let room = (2.0 * x.min(RADAR_W - x) - 12.0).min(RADAR_LABEL_MAX_MIDDLE);
+            ("middle", room)
+        } else if dx > 0.0 {
+            ("start", RADAR_W - x - 6.0)
+        } else {
+            ("end", x - 6.0)
+        };
+        // Above the point at the top, below it at the bottom, centred on it at the sides.
+        let baseline = y + 4.5 + 9.0 * dy;
+        let label = fit(axis, room, RADAR_LABEL_FONT);
+        let _ = write!(
+            out,
+            r#"<g><title>{}</title><text class="chart-label" x="{}" y="{}" text-anchor="{anchor}" font-size="{}" fill="{INK}">{}</text></g>"#,
+            esc(axis),
+            num(x),
+            num(baseline),
+            num(RADAR_LABEL_FONT),
+            esc(&label)
+        );
+    }
+
+    // Series: the polygon of the present values, then a marker per axis.
+    for s in series {
+        let class = esc(s.class);
+        let colour = class_fill(s.class);
+        let present: Vec<_> = (0..n)
+            .filter_map(|a| value(s, a).map(|v| point(a, radius(v))))
+            .collect();
+        out.push_str("<g>");
+        if present.len() >= 2 {
+            let _ = write!(
+                out,
+                r#"<polygon class="chart-area {class}" points="{}" fill="{colour}" fill-opacity="0.2" stroke="{colour}" stroke-width="2" stroke-linejoin="round"/>"#,
+                points(&present)
+            );
+        }
+        for (a, axis) in axes.iter().enumerate() {
+            match value(s, a) {
+                Some(v) => {
+                    let (x, y) = point(a, radius(v));
+                    let _ = write!(
+                        out,
+                        r#"<circle class="chart-vertex {class}" cx="{}" cy="{}" r="3.5" fill="{colour}" stroke="{ON_BAR}" stroke-width="1"><title>{}: {}</title></circle>"#,
+                        num(x),
+                        num(y),
+                        esc(axis),
+                        score_text(v)
+                    );
+                }
+                None => {
+                    let _ = write!(
+                        out,
+                        r#"<circle class="chart-missing {class}" cx="{}" cy="{}" r="4" fill="{ON_BAR}" stroke="{colour}" stroke-width="1.5"><title>{}: {}</title></circle>"#,
+                        num(RADAR_CX),
+                        num(RADAR_CY),
+                        esc(axis),
+                        esc(missing_text)
+                    );
+                }
+            }
+        }
+        out.push_str("</g>");
+    }
+
+    // Legend, centred below.
+    for (row, items) in legend.iter().enumerate() {
+        let width: f64 = items.iter().map(|&(_, w)| w).sum::<f64>() - LEGEND_GAP;
+        let mut x = (RADAR_W - width) / 2.0;
+        let top = RADAR_LEGEND_TOP + row as f64 * RADAR_LEGEND_ROW;
+        for &(i, w) in items {
+            let s = &series[i];
+            let _ = write!(
+                out,
+                r#"<rect class="{}" x="{}" y="{}" width="12" height="12" fill="{}"/><text class="chart-legend" x="{}" y="{}" fill="{INK}">{}</text>"#,
+                esc(s.class),
+                num(x),
+                num(top),
+                class_fill(s.class),
+                num(x + 16.0),
+                num(top + 10.5),
+                esc(&s.label)
+            );
+            x += w;
+        }
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// The space after a legend entry, before the next.
+const LEGEND_GAP: f64 = 18.0;
+/// The size legend text is drawn at: the chart's own font size, which it inherits.
+const LEGEND_FONT: f64 = 17.0;
+
+/// Legend entries (index, width including the gap after it) broken into rows no
+/// wider than `max_width`; an entry wider than a row gets a row of its own.
+fn legend_rows<'a>(names: impl Iterator<Item = &'a str>, max_width: f64) -> Vec<Vec<(usize, f64)>> {
+    let mut rows: Vec<Vec<(usize, f64)>> = Vec::new();
+    let mut used = 0.0;
+    for (i, name) in names.enumerate() {
+        let w = 16.0 + text_width(name, LEGEND_FONT) + LEGEND_GAP;
+        match rows.last_mut() {
+            Some(row) if used + w - LEGEND_GAP <= max_width => {
+                row.push((i, w));
+                used += w;
+            }
+            _ => {
+                rows.push(vec![(i, w)]);
+                used = w;
+            }
+        }
+    }
+    rows
+}
+
+// ---------------------------------------------------------------------------
+// Trend
+
+/// One period of a [`trend`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrendPoint {
+    /// The period, e.g. "2025" or "2025Q3", shown under the x axis.
+    pub label: String,
+    /// The score (0..100) in the period; `None` (or non-finite) breaks the line.
+    pub value: Option<f64>,
+    /// The reference score (e.g. the peer median) in the period, drawn dashed.
+    pub reference: Option<f64>,
+}
+
+const TREND_W: f64 = 720.0;
+const TREND_H: f64 = 300.0;
+const TREND_LEFT: f64 = 56.0;
+const TREND_RIGHT: f64 = 712.0;
+const TREND_TOP: f64 = 44.0;
+const TREND_BOTTOM: f64 = 272.0;
+const TREND_FONT: f64 = 12.0;
+
+/// A line chart of a score over periods, on a fixed 0..100 scale with gridlines
+/// every 20 points: the periods evenly spaced left to right in the order given,
+/// the score as a solid line with a dot and its value (one decimal) at each
+/// period, and the reference (when any period has one) as a dashed line. The
+/// legend names them `series_label` and `reference_label`.
+///
+/// A missing value breaks its line into separate segments; it is never drawn as
+/// zero. A value with no neighbour shows as a lone dot. Values are clamped to
+/// 0..100 for drawing. When the periods are too narrow for their labels, only
+/// every k-th is labelled; every dot keeps its `<title>`.
+///
+/// With no points, or no value or reference in any of them, the chart shows
+/// `empty_text` instead.
+pub fn trend(
+    title: &str,
+    points: &[TrendPoint],
+    series_label: &str,
+    reference_label: &str,
+    empty_text: &str,
+) -> String {
+    let finite = |v: Option<f64>| v.filter(|v| v.is_finite());
+    let values: Vec<_> = points.iter().map(|p| finite(p.value)).collect();
+    let refs: Vec<_> = points.iter().map(|p| finite(p.reference)).collect();
+    let has_ref = refs.iter().any(Option::is_some);
+    if !has_ref && values.iter().all(Option::is_none) {
+        let height = 60.0;
+        let mut out = open("chart-trend", title, empty_text, TREND_W, height, "img");
+        self::empty_text(&mut out, TREND_W, height, empty_text);
+        out.push_str("</svg>");
+        return out;
+    }
+
+    let text = |v: Option<f64>| v.map_or_else(|| DASH.to_string(), score_text);
+    let desc = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut s = format!("{}: {series_label} {}", p.label, text(values[i]));
+            if has_ref {
+                let _ = write!(s, ", {reference_label} {}", text(refs[i]));
+            }
+            s
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut out = open("chart-trend", title, &desc, TREND_W, TREND_H, "img");
+    let line_colour = class_fill("chart-bar");
+
+    // Legend, left to right above the plot.
+    let _ = write!(
+        out,
+        r#"<line class="chart-line" x1="{}" y1="14" x2="{}" y2="14" stroke="{line_colour}" stroke-width="2.5"/><text class="chart-legend" x="{}" y="18.5" fill="{INK}">{}</text>"#,
+        num(TREND_LEFT),
+        num(TREND_LEFT + 20.0),
+        num(TREND_LEFT + 26.0),
+        esc(series_label)
+    );
+    if has_ref {
+        let x = TREND_LEFT + 26.0 + text_width(series_label, LEGEND_FONT) + LEGEND_GAP;
+        let _ = write!(
+            out,
+            r#"<line class="chart-line-ref" x1="{}" y1="14" x2="{}" y2="14" stroke="{MUTED}" stroke-width="2" stroke-dasharray="6 4"/><text class="chart-legend" x="{}" y="18.5" fill="{INK}">{}</text>"#,
+            num(x),
+            num(x + 20.0),
+            num(x + 26.0),
+            esc(reference_label)
+        );
+    }
+
+    // Scale and gridlines.
+    let y_of =
+        |v: f64| TREND_BOTTOM - (TREND_BOTTOM - TREND_TOP) * clean(v).min(SCORE_MAX) / SCORE_MAX;
+    let ticks = (SCORE_MAX / SCORE_STEP).round() as usize;
+    for t in 0..=ticks {
+        let v = t as f64 * SCORE_STEP;
+        let y = y_of(v);
+        if t > 0 {
+            let _ = write!(
+                out,
+                r#"<line class="chart-grid" x1="{}" y1="{y}" x2="{}" y2="{y}" stroke="{GRID}" stroke-width="1"/>"#,
+                num(TREND_LEFT),
+                num(TREND_RIGHT),
+                y = num(y)
+            );
+        }
+        let _ = write!(
+            out,
+            r#"<text class="chart-tick" x="{}" y="{}" text-anchor="end" font-size="14" fill="{MUTED}">{}</text>"#,
+            num(TREND_LEFT - 6.0),
+            num(y + 4.0),
+            fmt_dec(v, 0)
+        );
+    }
+    let _ = write!(
+        out,
+        r#"<line class="chart-axis" x1="{}" y1="{y}" x2="{}" y2="{y}" stroke="{MUTED}" stroke-width="1"/>"#,
+        num(TREND_LEFT),
+        num(TREND_RIGHT),
+        y = num(TREND_BOTTOM)
+    );
+
+    // Periods: evenly spaced slots, labelled every `stride`-th when crowded.
+    let slot = (TREND_RIGHT - TREND_LEFT) / points.len() as f64;
+    let x_of = |i: usize| TREND_LEFT + (i as f64 + 0.5) * slot;
+    let stride = |widest: f64| ((widest / slot).ceil() as usize).max(1);
+    let widest_label = points
+        .iter()
+        .map(|p| text_width(&p.label, TREND_FONT))
+        .fold(0.0, f64::max);
+    let label_stride = stride(widest_label.min(120.0) + 8.0);
+    for (i, p) in points.iter().enumerate() {
+        if i % label_stride != 0 {
+            continue;
+        }
+        let label = fit(&p.label, slot * label_stride as f64 - 4.0, TREND_FONT);
+        let _ = write!(
+            out,
+            r#"<text class="chart-label" x="{}" y="{}" text-anchor="middle" font-size="{}" fill="{INK}">{}</text>"#,
+            num(x_of(i)),
+            num(TREND_BOTTOM + 18.0),
+            num(TREND_FONT),
+            esc(&label)
+        );
+    }
+
+    // The reference first, so that the score's line is drawn over it.
+    if has_ref {
+        for run in runs(&refs) {
+            let _ = write!(
+                out,
+                r#"<polyline class="chart-line-ref" points="{}" fill="none" stroke="{MUTED}" stroke-width="2" stroke-dasharray="6 4"/>"#,
+                polyline_points(&run, &x_of, &y_of)
+            );
+        }
+        for (i, v) in refs.iter().enumerate() {
+            if let Some(v) = *v {
+                let _ = write!(
+                    out,
+                    r#"<circle class="chart-dot-ref" cx="{}" cy="{}" r="2.5" fill="{MUTED}"><title>{}, {}: {}</title></circle>"#,
+                    num(x_of(i)),
+                    num(y_of(v)),
+                    esc(&points[i].label),
+                    esc(reference_label),
+                    score_text(v)
+                );
+            }
+        }
+    }
+    for run in runs(&values) {
+        let _ = write!(
+            out,
+            r#"<polyline class="chart-line" points="{}" fill="none" stroke="{line_colour}" stroke-width="2.5" stroke-linejoin="round"/>"#,
+            polyline_points(&run, &x_of, &y_of)
+        );
+    }
+    let value_stride = stride(text_width("100.0", TREND_FONT) + 6.0);
+    for (i, v) in values.iter().enumerate() {
+        let Some(v) = *v else { continue };
+        let (x, y) = (x_of(i), y_of(v));
+        let _ = write!(
+            out,
+            r#"<circle class="chart-dot" cx="{}" cy="{}" r="4" fill="{line_colour}" stroke="{ON_BAR}" stroke-width="1.5"><title>{}, {}: {}</title></circle>"#,
+            num(x),
+            num(y),
+            esc(&points[i].label),
+            esc(series_label),
+            score_text(v)
+        );
+        if i % value_stride == 0 {
+            let _ = write!(
+                out,
+                r#"<text class="chart-value-out" x="{}" y="{}" text-anchor="middle" font-size="{}" fill="{INK}">{}</text>"#,
+                num(x),
+                num(y - 9.0),
+                num(TREND_FONT),
+                score_text(v)
+            );
+        }
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// The maximal runs of two or more consecutive present values, as
+/// `(index, value)` pairs: each run is one unbroken stretch of line.
+fn runs(values: &[Option<f64>]) -> Vec<Vec<(usize, f64)>> {
+    let mut out = Vec::new();
+    let mut run: Vec<(usize, f64)> = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        match v {
+            Some(v) => run.push((i, *v)),
+            None => {
+                if run.len() >= 2 {
+                    out.push(std::mem::take(&mut run));
+                }
+                run.clear();
+            }
+        }
+    }
+    if run.len() >= 2 {
+        out.push(run);
+    }
+    out
+}
+
+/// The `points` attribute of a polyline through a run.
+fn polyline_points(
+    run: &[(usize, f64)],
+    x_of: &impl Fn(usize) -> f64,
+    y_of: &impl Fn(f64) -> f64,
+) -> String {
+    run.iter()
+        .map(|&(i, v)| format!("{},{}", num(x_of(i)), num(y_of(v))))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A score with exactly one decimal: 72.45 -> "72.5", 80 -> "80.0".
+fn score_text(v: f64) -> String {
+    let s = fmt_dec(v, 1);
+    if s.contains('.') { s } else { format!("{s}.0") }
+}
+
+// ---------------------------------------------------------------------------
 // Shared pieces
 
 /// The opening `<svg>` with its accessible name, `<title>` and `<desc>`.
@@ -630,6 +1126,62 @@ mod tests {
         }
     }
 
+    fn radar_series(label: &str, values: &[Option<f64>], class: &'static str) -> RadarSeries {
+        RadarSeries {
+            label: label.to_string(),
+            class,
+            values: values.to_vec(),
+        }
+    }
+
+    fn point(label: &str, value: Option<f64>, reference: Option<f64>) -> TrendPoint {
+        TrendPoint {
+            label: label.to_string(),
+            value,
+            reference,
+        }
+    }
+
+    /// Every element of `tag` whose class list contains `class`, in document order.
+    fn elements<'a>(
+        doc: &'a roxmltree::Document<'a>,
+        tag: &str,
+        class: &str,
+    ) -> Vec<roxmltree::Node<'a, 'a>> {
+        doc.descendants()
+            .filter(|n| n.has_tag_name(tag))
+            .filter(|n| {
+                n.attribute("class")
+                    .is_some_and(|c| c.split(' ').any(|c| c == class))
+            })
+            .collect()
+    }
+
+    fn attr(n: &roxmltree::Node, name: &str) -> f64 {
+        n.attribute(name).unwrap().parse().unwrap()
+    }
+
+    /// The `points` of a polygon or polyline as (x, y) pairs.
+    fn vertices(n: &roxmltree::Node) -> Vec<(f64, f64)> {
+        n.attribute("points")
+            .unwrap()
+            .split(' ')
+            .map(|p| {
+                let (x, y) = p.split_once(',').unwrap();
+                (x.parse().unwrap(), y.parse().unwrap())
+            })
+            .collect()
+    }
+
+    /// The `<title>` text of a node.
+    fn title_of(n: &roxmltree::Node) -> String {
+        n.children()
+            .find(|c| c.has_tag_name("title"))
+            .and_then(|t| t.text())
+            .unwrap_or("")
+            .to_string()
+    }
+
     fn cats(names: &[&str]) -> Vec<String> {
         names.iter().map(|s| s.to_string()).collect()
     }
@@ -675,6 +1227,30 @@ mod tests {
                 &cats(&[label]),
                 &[series(label, &[Some(1.0)], "chart-bar")],
             ),
+            radar(
+                label,
+                &cats(&[label, label, label]),
+                &[radar_series(
+                    label,
+                    &[Some(60.0), None, Some(80.0)],
+                    "chart-bar",
+                )],
+                label,
+                label,
+            ),
+            radar(label, &cats(&[label]), &[], label, label),
+            trend(
+                label,
+                &[
+                    point(label, Some(50.0), Some(40.0)),
+                    point(label, None, Some(45.0)),
+                    point(label, Some(70.0), None),
+                ],
+                label,
+                label,
+                label,
+            ),
+            trend(label, &[], label, label, label),
         ]
     }
 
@@ -992,6 +1568,497 @@ mod tests {
         parse(&svg);
         assert!(svg.contains(r##"class="x&quot;y""##));
         assert!(svg.contains(r##"fill="#8a98a8""##));
+    }
+
+    // Radar
+
+    #[test]
+    fn radar_draws_rings_spokes_polygons_and_legend() {
+        let axes = cats(&["创新能力", "成长性", "盈利", "规范治理", "Market share"]);
+        let svg = radar(
+            "r",
+            &axes,
+            &[
+                radar_series(
+                    "本企业",
+                    &[Some(80.0), Some(60.0), Some(40.0), Some(20.0), Some(90.0)],
+                    "chart-bar",
+                ),
+                radar_series("同行中位数", &[Some(50.0); 5], "chart-bar-alt"),
+            ],
+            "缺失",
+            "无数据",
+        );
+        let doc = parse(&svg);
+        // Five rings (20..100), each with a vertex per axis, and five spokes.
+        let rings = elements(&doc, "polygon", "chart-grid");
+        assert_eq!(rings.len(), 5);
+        assert!(rings.iter().all(|r| vertices(r).len() == 5));
+        assert_eq!(elements(&doc, "line", "chart-grid").len(), 5);
+        assert_eq!(
+            texts(&svg, "chart-tick"),
+            vec!["20", "40", "60", "80", "100"]
+        );
+        assert_eq!(
+            texts(&svg, "chart-label"),
+            vec!["创新能力", "成长性", "盈利", "规范治理", "Market share"]
+        );
+        // One closed polygon per series, one dot per value.
+        let areas = elements(&doc, "polygon", "chart-area");
+        assert_eq!(areas.len(), 2);
+        assert!(areas.iter().all(|a| vertices(a).len() == 5));
+        assert_eq!(areas[0].attribute("class"), Some("chart-area chart-bar"));
+        assert_eq!(areas[0].attribute("fill-opacity"), Some("0.2"));
+        assert_eq!(elements(&doc, "circle", "chart-vertex").len(), 10);
+        assert!(elements(&doc, "circle", "chart-missing").is_empty());
+        let titles: Vec<_> = elements(&doc, "circle", "chart-vertex")
+            .iter()
+            .map(title_of)
+            .collect();
+        assert_eq!(titles[0], "创新能力: 80.0");
+        assert_eq!(titles[4], "Market share: 90.0");
+        // Legend below the chart.
+        assert_eq!(texts(&svg, "chart-legend"), vec!["本企业", "同行中位数"]);
+        let legend_y = elements(&doc, "text", "chart-legend")
+            .iter()
+            .map(|n| attr(n, "y"))
+            .fold(f64::MAX, f64::min);
+        assert!(legend_y > RADAR_CY + RADAR_R + 20.0);
+    }
+
+    #[test]
+    fn radar_starts_at_twelve_and_goes_clockwise() {
+        let axes = cats(&["a", "b", "c", "d"]);
+        let svg = radar(
+            "r",
+            &axes,
+            &[
+                radar_series(
+                    "full",
+                    &[Some(100.0), Some(100.0), Some(100.0), Some(100.0)],
+                    "chart-bar",
+                ),
+                radar_series(
+                    "half",
+                    &[Some(50.0), Some(50.0), Some(0.0), Some(50.0)],
+                    "chart-bar-alt",
+                ),
+            ],
+            "missing",
+            "none",
+        );
+        let doc = parse(&svg);
+        let areas = elements(&doc, "polygon", "chart-area");
+        // 100 on the first axis is straight up, at the outer ring.
+        assert_eq!(vertices(&areas[0])[0], (RADAR_CX, RADAR_CY - RADAR_R));
+        // Clockwise: the second axis points right, the third down, the fourth left.
+        assert_eq!(vertices(&areas[0])[1], (RADAR_CX + RADAR_R, RADAR_CY));
+        assert_eq!(vertices(&areas[0])[2], (RADAR_CX, RADAR_CY + RADAR_R));
+        assert_eq!(vertices(&areas[0])[3], (RADAR_CX - RADAR_R, RADAR_CY));
+        // 50 is halfway out; 0 is the centre.
+        assert_eq!(vertices(&areas[1])[0], (RADAR_CX, RADAR_CY - RADAR_R / 2.0));
+        assert_eq!(vertices(&areas[1])[1], (RADAR_CX + RADAR_R / 2.0, RADAR_CY));
+        assert_eq!(vertices(&areas[1])[2], (RADAR_CX, RADAR_CY));
+        // The dots sit on the vertices.
+        let dot = &elements(&doc, "circle", "chart-vertex")[0];
+        assert_eq!(
+            (attr(dot, "cx"), attr(dot, "cy")),
+            (RADAR_CX, RADAR_CY - RADAR_R)
+        );
+        // Labels are anchored away from the chart: above, right, below, left.
+        let labels = elements(&doc, "text", "chart-label");
+        let anchors: Vec<_> = labels
+            .iter()
+            .map(|n| n.attribute("text-anchor").unwrap())
+            .collect();
+        assert_eq!(anchors, vec!["middle", "start", "middle", "end"]);
+        assert!(attr(&labels[0], "y") < RADAR_CY - RADAR_R);
+        assert!(attr(&labels[1], "x") > RADAR_CX + RADAR_R);
+        assert!(attr(&labels[2], "y") > RADAR_CY + RADAR_R);
+        assert!(attr(&labels[3], "x") < RADAR_CX - RADAR_R);
+        // The top ring's tick is at the top.
+        let ticks = elements(&doc, "text", "chart-tick");
+        assert_eq!(attr(&ticks[4], "y"), RADAR_CY - RADAR_R + 4.0);
+    }
+
+    #[test]
+    fn radar_missing_values_are_hollow_markers_not_vertices() {
+        let axes = cats(&["a", "b", "c", "d", "e"]);
+        let svg = radar(
+            "r",
+            &axes,
+            // Short `values` counts as None for the last axis.
+            &[radar_series(
+                "s",
+                &[Some(40.0), None, Some(60.0), Some(f64::NAN)],
+                "chart-bar",
+            )],
+            "缺失",
+            "none",
+        );
+        let doc = parse(&svg);
+        let areas = elements(&doc, "polygon", "chart-area");
+        assert_eq!(areas.len(), 1);
+        // The polygon joins the present values only: a, then c.
+        let v = vertices(&areas[0]);
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0], (RADAR_CX, RADAR_CY - RADAR_R * 0.4));
+        assert!(!v.contains(&(RADAR_CX, RADAR_CY)));
+        assert_eq!(elements(&doc, "circle", "chart-vertex").len(), 2);
+        let missing = elements(&doc, "circle", "chart-missing");
+        assert_eq!(missing.len(), 3);
+        for m in &missing {
+            assert_eq!((attr(m, "cx"), attr(m, "cy")), (RADAR_CX, RADAR_CY));
+            assert_eq!(m.attribute("fill"), Some(ON_BAR));
+        }
+        let titles: Vec<_> = missing.iter().map(title_of).collect();
+        assert_eq!(titles, vec!["b: 缺失", "d: 缺失", "e: 缺失"]);
+        assert!(svg.contains("<desc>s: a 40.0, b 缺失, c 60.0, d 缺失, e 缺失</desc>"));
+        assert!(!svg.contains("NaN"));
+    }
+
+    #[test]
+    fn radar_a_single_value_is_a_dot_without_a_polygon() {
+        let svg = radar(
+            "r",
+            &cats(&["a", "b", "c"]),
+            &[radar_series("s", &[None, Some(30.0), None], "chart-bar")],
+            "missing",
+            "none",
+        );
+        let doc = parse(&svg);
+        assert!(elements(&doc, "polygon", "chart-area").is_empty());
+        assert_eq!(elements(&doc, "circle", "chart-vertex").len(), 1);
+        assert_eq!(elements(&doc, "circle", "chart-missing").len(), 2);
+    }
+
+    #[test]
+    fn radar_clamps_values_but_titles_keep_them() {
+        let svg = radar(
+            "r",
+            &cats(&["a", "b", "c"]),
+            &[radar_series(
+                "s",
+                &[Some(120.0), Some(-5.0), Some(72.45)],
+                "chart-bar",
+            )],
+            "missing",
+            "none",
+        );
+        let doc = parse(&svg);
+        let v = vertices(&elements(&doc, "polygon", "chart-area")[0]);
+        assert_eq!(v[0], (RADAR_CX, RADAR_CY - RADAR_R));
+        assert_eq!(v[1], (RADAR_CX, RADAR_CY));
+        let titles: Vec<_> = elements(&doc, "circle", "chart-vertex")
+            .iter()
+            .map(title_of)
+            .collect();
+        assert_eq!(titles, vec!["a: 120.0", "b: -5.0", "c: 72.5"]);
+    }
+
+    #[test]
+    fn radar_empty_cases_show_the_empty_text() {
+        let full = [radar_series("s", &[Some(50.0); 3], "chart-bar")];
+        for svg in [
+            radar("r", &cats(&["a", "b"]), &full, "missing", "暂无 <数据>"),
+            radar("r", &[], &full, "missing", "暂无 <数据>"),
+            radar("r", &cats(&["a", "b", "c"]), &[], "missing", "暂无 <数据>"),
+            radar(
+                "r",
+                &cats(&["a", "b", "c"]),
+                &[radar_series("s", &[None, Some(f64::NAN)], "chart-bar")],
+                "missing",
+                "暂无 <数据>",
+            ),
+        ] {
+            let doc = parse(&svg);
+            assert_eq!(texts(&svg, "chart-empty"), vec!["暂无 <数据>"]);
+            assert!(doc.descendants().all(|n| !n.has_tag_name("polygon")));
+            assert!(!svg.contains("NaN"));
+        }
+    }
+
+    #[test]
+    fn radar_escapes_labels_classes_and_long_axes() {
+        let long = "研".repeat(30);
+        let axes = vec![r#"<a&"b>"#.to_string(), long.clone(), "c".to_string()];
+        let svg = radar(
+            "r",
+            &axes,
+            &[radar_series(
+                r#"s<&">"#,
+                &[Some(10.0), None, Some(20.0)],
+                "x\"y",
+            )],
+            r#"<缺&">"#,
+            "none",
+        );
+        let doc = parse(&svg);
+        assert!(svg.contains("&lt;a&amp;&quot;b&gt;"));
+        assert!(!svg.contains("<a&"));
+        assert!(svg.contains(r##"class="chart-area x&quot;y""##));
+        assert!(svg.contains(r##"fill="#8a98a8""##));
+        assert_eq!(texts(&svg, "chart-legend"), vec![r#"s<&">"#]);
+        let missing = elements(&doc, "circle", "chart-missing");
+        assert_eq!(title_of(&missing[0]), format!(r#"{long}: <缺&">"#));
+        // A long axis label is shortened to fit beside the chart; its title keeps it.
+        let label = &elements(&doc, "text", "chart-label")[1];
+        let shown = label.text().unwrap();
+        assert!(shown.ends_with('…'));
+        assert!(attr(label, "x") + text_width(shown, RADAR_LABEL_FONT) <= RADAR_W);
+        assert_eq!(title_of(&label.parent().unwrap()), long);
+    }
+
+    #[test]
+    fn radar_legend_wraps_into_rows() {
+        let names: Vec<String> = (0..8)
+            .map(|i| format!("同行企业名称很长的系列{i}"))
+            .collect();
+        let series: Vec<_> = names
+            .iter()
+            .map(|n| radar_series(n, &[Some(50.0); 3], "chart-bar"))
+            .collect();
+        let svg = radar("r", &cats(&["a", "b", "c"]), &series, "m", "none");
+        let doc = parse(&svg);
+        let legend = elements(&doc, "text", "chart-legend");
+        assert_eq!(legend.len(), 8);
+        let ys: std::collections::BTreeSet<String> = legend
+            .iter()
+            .map(|n| n.attribute("y").unwrap().to_string())
+            .collect();
+        assert!(ys.len() > 1);
+        assert!(
+            legend
+                .iter()
+                .all(|n| attr(n, "x") >= 0.0 && attr(n, "x") < RADAR_W)
+        );
+        let view_h: f64 = doc
+            .root_element()
+            .attribute("viewBox")
+            .unwrap()
+            .split(' ')
+            .nth(3)
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(legend.iter().all(|n| attr(n, "y") < view_h));
+    }
+
+    // Trend
+
+    /// A coordinate as the SVG writes it, to a hundredth.
+    fn r2(x: f64) -> f64 {
+        num(x).parse().unwrap()
+    }
+
+    fn trend_y(v: f64) -> f64 {
+        r2(TREND_BOTTOM - (TREND_BOTTOM - TREND_TOP) * v / 100.0)
+    }
+
+    #[test]
+    fn trend_draws_line_dots_values_and_scale() {
+        let svg = trend(
+            "t",
+            &[
+                point("2023", Some(100.0), None),
+                point("2024", Some(50.0), None),
+                point("2025", Some(72.45), None),
+            ],
+            "本企业",
+            "同行中位数",
+            "none",
+        );
+        let doc = parse(&svg);
+        let lines = elements(&doc, "polyline", "chart-line");
+        assert_eq!(lines.len(), 1);
+        let v = vertices(&lines[0]);
+        assert_eq!(v.len(), 3);
+        // Evenly spaced periods; 100 at the top, 50 halfway.
+        let slot = (TREND_RIGHT - TREND_LEFT) / 3.0;
+        assert_eq!(v[0], (r2(TREND_LEFT + slot / 2.0), TREND_TOP));
+        assert_eq!(v[1].1, (TREND_TOP + TREND_BOTTOM) / 2.0);
+        assert!(((v[1].0 - v[0].0) - (v[2].0 - v[1].0)).abs() <= 0.011);
+        assert_eq!(elements(&doc, "circle", "chart-dot").len(), 3);
+        assert_eq!(
+            texts(&svg, "chart-value-out"),
+            vec!["100.0", "50.0", "72.5"]
+        );
+        assert_eq!(texts(&svg, "chart-label"), vec!["2023", "2024", "2025"]);
+        assert_eq!(
+            texts(&svg, "chart-tick"),
+            vec!["0", "20", "40", "60", "80", "100"]
+        );
+        assert_eq!(elements(&doc, "line", "chart-grid").len(), 5);
+        let dot = &elements(&doc, "circle", "chart-dot")[2];
+        assert_eq!(title_of(dot), "2025, 本企业: 72.5");
+        // No reference anywhere: no dashed line and no second legend entry.
+        assert!(elements(&doc, "polyline", "chart-line-ref").is_empty());
+        assert_eq!(texts(&svg, "chart-legend"), vec!["本企业"]);
+    }
+
+    #[test]
+    fn trend_breaks_the_line_at_missing_values() {
+        let svg = trend(
+            "t",
+            &[
+                point("1", Some(10.0), Some(20.0)),
+                point("2", Some(20.0), Some(25.0)),
+                point("3", None, Some(30.0)),
+                point("4", Some(30.0), None),
+                point("5", None, Some(35.0)),
+                point("6", Some(40.0), Some(40.0)),
+                point("7", Some(f64::NAN), Some(45.0)),
+                point("8", Some(60.0), None),
+                point("9", Some(70.0), None),
+            ],
+            "s",
+            "r",
+            "none",
+        );
+        let doc = parse(&svg);
+        // Score: [1,2], 4 alone, 6 alone, [8,9]: two segments and six dots.
+        let lines = elements(&doc, "polyline", "chart-line");
+        assert_eq!(lines.len(), 2);
+        assert_eq!(vertices(&lines[0]).len(), 2);
+        assert_eq!(vertices(&lines[1]).len(), 2);
+        assert_eq!(elements(&doc, "circle", "chart-dot").len(), 6);
+        // Nothing is drawn at zero for the gaps.
+        let zero = trend_y(0.0);
+        assert!(lines.iter().flat_map(vertices).all(|(_, y)| y != zero));
+        assert!(
+            elements(&doc, "circle", "chart-dot")
+                .iter()
+                .all(|d| attr(d, "cy") != zero)
+        );
+        // Reference: [1,2,3], 5 alone, [6,7]: two dashed segments, six small dots.
+        let refs = elements(&doc, "polyline", "chart-line-ref");
+        assert_eq!(refs.len(), 2);
+        assert_eq!(vertices(&refs[0]).len(), 3);
+        assert_eq!(refs[0].attribute("stroke-dasharray"), Some("6 4"));
+        assert_eq!(elements(&doc, "circle", "chart-dot-ref").len(), 6);
+        assert_eq!(texts(&svg, "chart-legend"), vec!["s", "r"]);
+        assert!(!svg.contains("NaN"));
+    }
+
+    #[test]
+    fn trend_single_point_is_a_dot() {
+        let svg = trend("t", &[point("2025Q3", Some(64.0), None)], "s", "r", "none");
+        let doc = parse(&svg);
+        assert!(elements(&doc, "polyline", "chart-line").is_empty());
+        let dots = elements(&doc, "circle", "chart-dot");
+        assert_eq!(dots.len(), 1);
+        assert_eq!(attr(&dots[0], "cx"), (TREND_LEFT + TREND_RIGHT) / 2.0);
+        assert_eq!(attr(&dots[0], "cy"), trend_y(64.0));
+        assert_eq!(texts(&svg, "chart-value-out"), vec!["64.0"]);
+    }
+
+    #[test]
+    fn trend_empty_cases_show_the_empty_text() {
+        for svg in [
+            trend("t", &[], "s", "r", "暂无 <数据>"),
+            trend("t", &[point("2025", None, None)], "s", "r", "暂无 <数据>"),
+        ] {
+            let doc = parse(&svg);
+            assert_eq!(texts(&svg, "chart-empty"), vec!["暂无 <数据>"]);
+            assert!(doc.descendants().all(|n| !n.has_tag_name("circle")));
+        }
+        // A reference alone is still something to show.
+        let only_ref = trend("t", &[point("2025", None, Some(50.0))], "s", "r", "none");
+        assert!(texts(&only_ref, "chart-empty").is_empty());
+        assert_eq!(texts(&only_ref, "chart-dot-ref").len(), 1);
+    }
+
+    #[test]
+    fn trend_clamps_values_to_the_scale() {
+        let svg = trend(
+            "t",
+            &[point("a", Some(130.0), None), point("b", Some(-4.0), None)],
+            "s",
+            "r",
+            "none",
+        );
+        let doc = parse(&svg);
+        let v = vertices(&elements(&doc, "polyline", "chart-line")[0]);
+        assert_eq!((v[0].1, v[1].1), (TREND_TOP, TREND_BOTTOM));
+        assert_eq!(texts(&svg, "chart-value-out"), vec!["130.0", "-4.0"]);
+    }
+
+    #[test]
+    fn trend_escapes_labels() {
+        let svg = trend(
+            "t",
+            &[point(r#"<p&">"#, Some(1.0), Some(2.0))],
+            r#"<s&">"#,
+            r#"<r&">"#,
+            "none",
+        );
+        let doc = parse(&svg);
+        assert!(!svg.contains("<p&") && !svg.contains("<s&") && !svg.contains("<r&"));
+        assert_eq!(texts(&svg, "chart-legend"), vec![r#"<s&">"#, r#"<r&">"#]);
+        assert_eq!(texts(&svg, "chart-label"), vec![r#"<p&">"#]);
+        let dot = &elements(&doc, "circle", "chart-dot")[0];
+        assert_eq!(title_of(dot), r#"<p&">, <s&">: 1.0"#);
+    }
+
+    #[test]
+    fn trend_crowded_periods_are_labelled_sparsely() {
+        let points: Vec<_> = (0..40)
+            .map(|i| {
+                point(
+                    &format!("20{:02}Q{}", 10 + i / 4, i % 4 + 1),
+                    Some(50.0),
+                    None,
+                )
+            })
+            .collect();
+        let svg = trend("t", &points, "s", "r", "none");
+        let doc = parse(&svg);
+        let labels = texts(&svg, "chart-label");
+        assert!(labels.len() < 40 && labels.len() > 1, "{labels:?}");
+        assert_eq!(labels[0], "2010Q1");
+        assert!(labels.iter().all(|l| !l.ends_with('…')));
+        // Every period keeps its dot and title.
+        assert_eq!(elements(&doc, "circle", "chart-dot").len(), 40);
+        assert!(texts(&svg, "chart-value-out").len() < 40);
+    }
+
+    #[test]
+    fn new_charts_are_deterministic() {
+        let axes = cats(&["a", "b", "c", "d", "e", "f", "g"]);
+        let s = [radar_series(
+            "x",
+            &[
+                Some(12.3),
+                Some(45.6),
+                None,
+                Some(78.9),
+                Some(1.0 / 3.0),
+                Some(99.99),
+                Some(0.1 + 0.2),
+            ],
+            "chart-bar",
+        )];
+        assert_eq!(
+            radar("r", &axes, &s, "m", "e"),
+            radar("r", &axes, &s, "m", "e")
+        );
+        let pts = [
+            point("a", Some(1.0 / 3.0), Some(2.0 / 3.0)),
+            point("b", Some(0.1 + 0.2), None),
+        ];
+        assert_eq!(
+            trend("t", &pts, "s", "r", "e"),
+            trend("t", &pts, "s", "r", "e")
+        );
+    }
+
+    #[test]
+    fn score_text_has_one_decimal() {
+        assert_eq!(score_text(80.0), "80.0");
+        assert_eq!(score_text(72.45), "72.5");
+        assert_eq!(score_text(0.1 + 0.2), "0.3");
+        assert_eq!(score_text(-0.01), "0.0");
+        assert_eq!(score_text(100.0), "100.0");
     }
 
     #[test]
