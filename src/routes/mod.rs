@@ -9,6 +9,7 @@ pub mod cultivation;
 pub mod enterprises;
 pub mod health;
 pub mod home;
+pub mod index;
 pub mod partners;
 pub mod transfer;
 
@@ -70,6 +71,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/enterprises/{id}/qualifications",
             web::post().to(enterprises::titles::grant),
         )
+        .route(
+            "/enterprises/{id}/index",
+            web::get().to(index::enterprise_page),
+        )
+        .route("/index", web::get().to(index::overview))
+        .route("/index/scores.csv", web::get().to(index::export_csv))
+        .route("/index/scores.xlsx", web::get().to(index::export_xlsx))
         .route(
             "/enterprises/{id}/rubric",
             web::get().to(enterprises::rubric::view),

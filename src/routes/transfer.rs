@@ -95,6 +95,99 @@ pub(crate) fn attachment(name: &str) -> (actix_web::http::header::HeaderName, St
     )
 }
 
+/// A cell of a generic export.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Number(f64),
+    Empty,
+}
+
+impl Cell {
+    fn text(&self) -> String {
+        match self {
+            Cell::Text(t) => t.clone(),
+            Cell::Number(x) => x.to_string(),
+            Cell::Empty => String::new(),
+        }
+    }
+}
+
+/// A CSV download (UTF-8 with BOM, formula-like cells made inert) of `rows`.
+pub(crate) async fn csv_response(
+    name: &str,
+    header: Vec<String>,
+    rows: Vec<Vec<Cell>>,
+) -> Result<HttpResponse, AppError> {
+    let body = web::block(move || -> Result<Vec<u8>, AppError> {
+        let mut out = b"\xEF\xBB\xBF".to_vec();
+        {
+            let csv_err = |e: csv::Error| AppError::Internal(e.into());
+            let mut w = csv::Writer::from_writer(&mut out);
+            w.write_record(&header).map_err(csv_err)?;
+            for r in &rows {
+                w.write_record(r.iter().map(|c| sheet::inert(&c.text()).into_owned()))
+                    .map_err(csv_err)?;
+            }
+            w.flush().map_err(|e| AppError::Internal(e.into()))?;
+        }
+        Ok(out)
+    })
+    .await??;
+    Ok(HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, "text/csv; charset=utf-8"))
+        .insert_header(attachment(name))
+        .body(body))
+}
+
+/// An XLSX download of `rows` on one sheet, header in bold, numbers as numbers.
+pub(crate) async fn xlsx_response(
+    name: &str,
+    sheet_name: &str,
+    header: Vec<String>,
+    rows: Vec<Vec<Cell>>,
+) -> Result<HttpResponse, AppError> {
+    // Sheet names are limited to 31 characters without []:*?/\.
+    let sheet_name: String = sheet_name
+        .chars()
+        .filter(|c| !"[]:*?/\\".contains(*c))
+        .take(31)
+        .collect();
+    let body = web::block(move || -> Result<Vec<u8>, AppError> {
+        let xe = |e: rust_xlsxwriter::XlsxError| AppError::Internal(anyhow::anyhow!("xlsx: {e}"));
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let bold = rust_xlsxwriter::Format::new().set_bold();
+        let ws = book.add_worksheet();
+        ws.set_name(&sheet_name).map_err(xe)?;
+        for (c, h) in header.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, h, &bold).map_err(xe)?;
+        }
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = ((r + 1) as u32, c as u16);
+                match cell {
+                    Cell::Text(t) => {
+                        ws.write_string(r, c, t).map_err(xe)?;
+                    }
+                    Cell::Number(x) => {
+                        ws.write_number(r, c, *x).map_err(xe)?;
+                    }
+                    Cell::Empty => {}
+                }
+            }
+        }
+        book.save_to_buffer().map_err(xe)
+    })
+    .await??;
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            CONTENT_TYPE,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ))
+        .insert_header(attachment(name))
+        .body(body))
+}
+
 /// `GET /enterprises.csv`: the filtered list, importable again (UTF-8 with BOM so
 /// spreadsheet tools detect the encoding; formula-like cells made inert).
 pub async fn export_csv(

@@ -49,6 +49,7 @@ fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
         Role::Admin => items.extend([
             ("/enterprises", "nav.enterprises"),
             ("/pipeline", "nav.pipeline"),
+            ("/index", "nav.index"),
             ("/submissions", "nav.submissions"),
             ("/qualifications/expiring", "nav.expiring"),
             ("/partners", "nav.partners"),
@@ -60,6 +61,7 @@ fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
         Role::Staff => items.extend([
             ("/enterprises", "nav.enterprises"),
             ("/pipeline", "nav.pipeline"),
+            ("/index", "nav.index"),
             ("/tasks", "nav.tasks"),
             ("/submissions", "nav.submissions"),
             ("/qualifications/expiring", "nav.expiring"),
@@ -68,6 +70,7 @@ fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
         Role::Official => items.extend([
             ("/enterprises", "nav.enterprises"),
             ("/pipeline", "nav.pipeline"),
+            ("/index", "nav.index"),
             ("/proposals", "nav.proposals"),
             ("/qualifications/expiring", "nav.expiring"),
             ("/partners", "nav.partners"),

@@ -213,6 +213,8 @@ pub struct ShowPage {
     pub move_form: PanelForm,
     /// The new-title form as typed, with its error, when it was refused.
     pub title_form: PanelForm,
+    /// The development index panel (newest period), when scored and readable.
+    pub index_panel: Option<crate::routes::index::Panel>,
 }
 
 /// A small form on the record page, kept as typed when refused.
@@ -267,10 +269,18 @@ pub async fn show_page(
     let day = today();
     let locale = ctx.locale;
     let is_enterprise = auth.user().role == Role::Enterprise;
+    let reads_index = is_enterprise || auth.require(crate::routes::index::READERS).is_ok();
+    let st = state.clone();
     let loaded = state
         .db
         .read(move |conn| {
             let e = Enterprise::find(conn, &scope, id)?.ok_or(AppError::NotFound)?;
+            let index_panel = if reads_index {
+                crate::routes::index::load(conn, &st.index_cache, &e, None, locale, is_enterprise)?
+                    .map(|l| l.panel)
+            } else {
+                None
+            };
             let district_name = District::name_of(&District::all(conn)?, &e.district_code, locale);
             let history = board::history(conn, id)?;
             let conditions = board::conditions(conn)?;
@@ -316,11 +326,22 @@ pub async fn show_page(
                 years,
                 submissions,
                 timeline,
+                index_panel,
             ))
         })
         .await?;
-    let (e, district_name, history, conditions, titles, title_events, years, submissions, timeline) =
-        loaded;
+    let (
+        e,
+        district_name,
+        history,
+        conditions,
+        titles,
+        title_events,
+        years,
+        submissions,
+        timeline,
+        index_panel,
+    ) = loaded;
     Ok(ShowPage {
         ctx,
         e,
@@ -340,6 +361,7 @@ pub async fn show_page(
         today: day,
         move_form,
         title_form,
+        index_panel,
     })
 }
 
