@@ -10,8 +10,8 @@
 use std::sync::Arc;
 
 use actix_web::{HttpResponse, web};
-use diesel::prelude::*;
 use askama::Template;
+use diesel::prelude::*;
 use serde::Deserialize;
 
 use crate::auth::Auth;
@@ -123,7 +123,8 @@ fn standing_text(s: &Option<Standing>) -> (String, String) {
     match s {
         Some(s) => (
             format!("{} / {}", s.rank, s.of),
-            s.percentile.map_or_else(|| "—".into(), |p| format!("{p:.0}")),
+            s.percentile
+                .map_or_else(|| "—".into(), |p| format!("{p:.0}")),
         ),
         None => ("—".into(), "—".into()),
     }
@@ -135,7 +136,10 @@ fn group_label(locale: Locale, g: PeerGroup, key: &str) -> String {
         PeerGroup::District => key.to_string(),
         PeerGroup::Level => tr(locale, &format!("level.{key}")),
     };
-    format!("{} ({value})", tr(locale, &format!("index.group.{}", g.as_str())))
+    format!(
+        "{} ({value})",
+        tr(locale, &format!("index.group.{}", g.as_str()))
+    )
 }
 
 /// Loads the panel of enterprise `e` for `period` (default: its newest scored
@@ -182,7 +186,11 @@ pub fn load(
         })
         .collect();
     let radar = charts::radar(
-        &format!("{} {}", tr(locale, "index.radar_title"), p.label(locale.tag())),
+        &format!(
+            "{} {}",
+            tr(locale, "index.radar_title"),
+            p.label(locale.tag())
+        ),
         &labels,
         &[
             RadarSeries {
@@ -226,7 +234,11 @@ pub fn load(
         let key = match g {
             PeerGroup::Industry => crate::domain::industry::division(key)
                 .map(|d| {
-                    let name = if locale == Locale::En { d.name_en } else { d.name_zh };
+                    let name = if locale == Locale::En {
+                        d.name_en
+                    } else {
+                        d.name_zh
+                    };
                     format!("{}{} {name}", d.section, d.code)
                 })
                 .unwrap_or_else(|| key.clone()),
@@ -475,7 +487,13 @@ fn movers(
     Ok((list.into_iter().map(|(_, m)| m).collect(), from))
 }
 
-fn trend(conn: &mut DbConnection, cache: &Cache, loaded: &Loaded, e: &Enterprise, locale: Locale) -> Result<String, AppError> {
+fn trend(
+    conn: &mut DbConnection,
+    cache: &Cache,
+    loaded: &Loaded,
+    e: &Enterprise,
+    locale: Locale,
+) -> Result<String, AppError> {
     let mut points = Vec::new();
     for r in &loaded.rows {
         let Some(p) = r.parsed_period() else { continue };
@@ -524,8 +542,16 @@ pub async fn enterprise_page(
         .db
         .read(move |conn| {
             let e = Enterprise::find(conn, &scope, id)?.ok_or(AppError::NotFound)?;
-            let Some(loaded) = load(conn, &st.index_cache, &e, period, locale, is_enterprise)? else {
-                return Ok((e, None, String::new(), Vec::new(), String::new(), Vec::new()));
+            let Some(loaded) = load(conn, &st.index_cache, &e, period, locale, is_enterprise)?
+            else {
+                return Ok((
+                    e,
+                    None,
+                    String::new(),
+                    Vec::new(),
+                    String::new(),
+                    Vec::new(),
+                ));
             };
             let trend_svg = trend(conn, &st.index_cache, &loaded, &e, locale)?;
             let (movers, from) = movers(conn, &loaded, locale)?;
@@ -756,8 +782,14 @@ pub async fn overview(
                 &tr(locale, "index.no_scores"),
             );
             // Leaders and movers, named.
-            let mut ranked: Vec<&&index::Entry> = entries.iter().filter(|e| e.total.is_some()).collect();
-            ranked.sort_by(|a, b| b.total.unwrap_or(0.0).total_cmp(&a.total.unwrap_or(0.0)).then(a.id.cmp(&b.id)));
+            let mut ranked: Vec<&&index::Entry> =
+                entries.iter().filter(|e| e.total.is_some()).collect();
+            ranked.sort_by(|a, b| {
+                b.total
+                    .unwrap_or(0.0)
+                    .total_cmp(&a.total.unwrap_or(0.0))
+                    .then(a.id.cmp(&b.id))
+            });
             let change_of = |e: &index::Entry| Some(e.total? - prev.entry(e.id)?.total?);
             let mut moved: Vec<(&index::Entry, f64)> = entries
                 .iter()
@@ -765,9 +797,25 @@ pub async fn overview(
                 .collect();
             moved.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.id.cmp(&b.0.id)));
             let leaders_e: Vec<&index::Entry> = ranked.iter().take(10).map(|e| **e).collect();
-            let risers_e: Vec<&index::Entry> = moved.iter().filter(|m| m.1 > 0.0).take(10).map(|m| m.0).collect();
-            let fallers_e: Vec<&index::Entry> = moved.iter().rev().filter(|m| m.1 < 0.0).take(10).map(|m| m.0).collect();
-            let ids: Vec<i32> = leaders_e.iter().chain(&risers_e).chain(&fallers_e).map(|e| e.id).collect();
+            let risers_e: Vec<&index::Entry> = moved
+                .iter()
+                .filter(|m| m.1 > 0.0)
+                .take(10)
+                .map(|m| m.0)
+                .collect();
+            let fallers_e: Vec<&index::Entry> = moved
+                .iter()
+                .rev()
+                .filter(|m| m.1 < 0.0)
+                .take(10)
+                .map(|m| m.0)
+                .collect();
+            let ids: Vec<i32> = leaders_e
+                .iter()
+                .chain(&risers_e)
+                .chain(&fallers_e)
+                .map(|e| e.id)
+                .collect();
             let names: std::collections::HashMap<i32, String> = {
                 use crate::schema::enterprises as en;
                 en::table
@@ -777,7 +825,8 @@ pub async fn overview(
                     .into_iter()
                     .collect()
             };
-            let district_name = |code: &str| crate::models::district::District::name_of(&districts, code, locale);
+            let district_name =
+                |code: &str| crate::models::district::District::name_of(&districts, code, locale);
             let named = |list: &[&index::Entry]| -> Vec<Named> {
                 list.iter()
                     .map(|e| Named {
@@ -794,7 +843,17 @@ pub async fn overview(
                 code.chars()
                     .next()
                     .and_then(crate::domain::industry::section)
-                    .map(|s| format!("{} {}", code, if locale == Locale::En { s.name_en } else { s.name_zh }))
+                    .map(|s| {
+                        format!(
+                            "{} {}",
+                            code,
+                            if locale == Locale::En {
+                                s.name_en
+                            } else {
+                                s.name_zh
+                            }
+                        )
+                    })
                     .unwrap_or_else(|| code.to_string())
             };
             let page = OverviewPage {
@@ -820,15 +879,22 @@ pub async fn overview(
                     |e| e.section.clone().unwrap_or_else(|| "—".into()),
                     industry_name,
                 ),
-                by_level: averages(&entries, |e| e.level.clone(), |k| tr(locale, &format!("level.{k}"))),
+                by_level: averages(
+                    &entries,
+                    |e| e.level.clone(),
+                    |k| tr(locale, &format!("level.{k}")),
+                ),
                 dim_labels,
                 computed_at: period_row
                     .computed_at
                     .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
                     .unwrap_or_default(),
                 model_version: format!("{} v{}", model.code, model.version),
-                export_qs: serde_urlencoded::to_string([("period", p.to_string()), ("district", district)])
-                    .unwrap_or_default(),
+                export_qs: serde_urlencoded::to_string([
+                    ("period", p.to_string()),
+                    ("district", district),
+                ])
+                .unwrap_or_default(),
             };
             Ok(Some(page))
         })
@@ -909,7 +975,10 @@ async fn export_lines(
                         dims: e.dims,
                         rank: standing.map(|s| s.rank),
                         percentile: standing.and_then(|s| s.percentile),
-                        change: e.total.zip(prev.entry(e.id).and_then(|x| x.total)).map(|(a, b)| a - b),
+                        change: e
+                            .total
+                            .zip(prev.entry(e.id).and_then(|x| x.total))
+                            .map(|(a, b)| a - b),
                     })
                 })
                 .collect();
@@ -925,10 +994,17 @@ async fn export_lines(
 }
 
 fn export_header(locale: Locale, dims: &[String]) -> Vec<String> {
-    let mut h: Vec<String> = ["credit_code", "name", "district", "industry", "level", "total"]
-        .iter()
-        .map(|k| tr(locale, &format!("index.col.{k}")))
-        .collect();
+    let mut h: Vec<String> = [
+        "credit_code",
+        "name",
+        "district",
+        "industry",
+        "level",
+        "total",
+    ]
+    .iter()
+    .map(|k| tr(locale, &format!("index.col.{k}")))
+    .collect();
     h.extend(dims.iter().cloned());
     h.extend(
         ["rank", "percentile", "change"]

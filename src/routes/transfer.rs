@@ -160,7 +160,8 @@ pub(crate) async fn xlsx_response(
         let ws = book.add_worksheet();
         ws.set_name(&sheet_name).map_err(xe)?;
         for (c, h) in header.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, h, &bold).map_err(xe)?;
+            ws.write_string_with_format(0, c as u16, h, &bold)
+                .map_err(xe)?;
         }
         for (r, row) in rows.iter().enumerate() {
             for (c, cell) in row.iter().enumerate() {
