@@ -514,3 +514,52 @@ async fn staff_propose_an_official_approves_and_the_funnel_follows() {
     let _ = official.close().await;
     result.expect("browser walk");
 }
+
+#[tokio::test]
+async fn an_official_opens_the_index_panel_and_the_radar_renders() {
+    if !browser_available() {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    app.user("browser.official", Role::Official);
+    let [a, _, _] = crate::index::scored(&app);
+    let driver = Driver::start();
+    let c = connect(&driver).await;
+    let result = async {
+        use fantoccini::Locator;
+        sign_in(&c, &app, "browser.official").await?;
+        // From the record page's panel to the full index page.
+        c.goto(&app.url(&format!("/enterprises/{a}"))).await?;
+        c.find(Locator::Css("#index-panel #index-radar svg")).await?;
+        c.find(Locator::Css("#index a[href$='/index']"))
+            .await?
+            .click()
+            .await?;
+        let radar = c
+            .wait()
+            .for_element(Locator::Css("#index-radar svg"))
+            .await?;
+        // Laid out at a real size, with both series drawn as areas.
+        let size = c
+            .execute(
+                "const r = document.querySelector('#index-radar svg').getBoundingClientRect(); \
+                 return [r.width, r.height, document.querySelectorAll('#index-radar svg polygon.chart-area').length];",
+                vec![],
+            )
+            .await?;
+        let size: Vec<f64> = serde_json::from_value(size).expect("numbers");
+        assert!(size[0] > 200.0 && size[1] > 200.0, "radar laid out at {size:?}");
+        assert_eq!(size[2], 2.0, "own scores and the peer median");
+        let svg = radar.html(false).await?;
+        assert!(svg.contains("专业化") && svg.contains("创新"), "axes named");
+        c.find(Locator::Css("#index-trend svg")).await?;
+        shot(&c, "index-enterprise").await?;
+        c.goto(&app.url("/index")).await?;
+        c.find(Locator::Css("#leaders")).await?;
+        shot(&c, "index-overview").await?;
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    let _ = c.close().await;
+    result.expect("browser walk");
+}

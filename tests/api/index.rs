@@ -20,7 +20,7 @@ fn p(s: &str) -> Period {
 /// Three enterprises (two in Laoshan, one in Shinan) with annual figures for
 /// 2024-2025 and every entered/expert value set, better for `quality` higher;
 /// both periods fully computed. Returns their ids.
-fn scored(app: &TestApp) -> [i32; 3] {
+pub fn scored(app: &TestApp) -> [i32; 3] {
     let a = app
         .enterprise("9137021200000001", "青岛甲科技有限公司", "370212")
         .id;
