@@ -16,7 +16,7 @@ use crate::auth::csrf::{CsrfForm, Empty};
 use crate::domain::index::Direction;
 use crate::domain::index::ahp::{AhpError, PairwiseMatrix, Priorities};
 use crate::domain::index::entropy::{self, EntropyWeights};
-use crate::domain::index::model::{Derivation, Indicator, IndexModel, ModelProblem, Source};
+use crate::domain::index::model::{Derivation, IndexModel, Indicator, ModelProblem, Source};
 use crate::domain::index::normalise::Method;
 use crate::domain::index::period::Period;
 use crate::domain::index::weights::{self, WeightNode};
@@ -189,7 +189,8 @@ async fn overview_data(
                 Some(id) => store::model(conn, id)?.ok_or(AppError::NotFound)?,
                 None => store::active(conn)?,
             };
-            let version_of: HashMap<i32, i32> = versions.iter().map(|v| (v.id, v.version)).collect();
+            let version_of: HashMap<i32, i32> =
+                versions.iter().map(|v| (v.id, v.version)).collect();
             let periods = store::periods(conn)?
                 .into_iter()
                 .map(|p| PeriodLine {
@@ -542,7 +543,10 @@ fn indicator_page(ctx: PageCtx, m: &IndexModel, form: IndicatorForm) -> Indicato
         subs: sub_choices(&ctx, m),
         ctx,
         form,
-        derivations: Derivation::ALL.iter().map(|d| derivation_name(*d)).collect(),
+        derivations: Derivation::ALL
+            .iter()
+            .map(|d| derivation_name(*d))
+            .collect(),
         errors: FieldErrors::default(),
         problems: Vec::new(),
     }
@@ -584,7 +588,11 @@ fn key_taken(m: &IndexModel, key: &str) -> bool {
 }
 
 /// The indicator the form describes, or the problems by field.
-fn build_indicator(m: &IndexModel, f: &IndicatorForm, errors: &mut FieldErrors) -> Option<Indicator> {
+fn build_indicator(
+    m: &IndexModel,
+    f: &IndicatorForm,
+    errors: &mut FieldErrors,
+) -> Option<Indicator> {
     let key = f.key.trim();
     if !is_key(key) {
         errors.add("key", "index_admin.bad_key");
@@ -945,10 +953,7 @@ fn weights_page(
             .cloned()
             .or_else(|| ws.latest.clone())
             .unwrap_or_default(),
-        share: values
-            .get("share")
-            .cloned()
-            .unwrap_or_else(|| "0.5".into()),
+        share: values.get("share").cloned().unwrap_or_else(|| "0.5".into()),
         note: get("note"),
         ahp: None,
         equal_fallback: false,
@@ -1002,10 +1007,9 @@ fn ahp_weights(
         Ok(p) => Some(p),
         Err(e) => {
             let arg = match &e {
-                AhpError::Inconsistent { cr, i, j, .. } => format!(
-                    "CR = {cr:.3}; {} / {} — {e}",
-                    labels[*i], labels[*j]
-                ),
+                AhpError::Inconsistent { cr, i, j, .. } => {
+                    format!("CR = {cr:.3}; {} / {} — {e}", labels[*i], labels[*j])
+                }
                 _ => e.to_string(),
             };
             let key = if matches!(e, AhpError::Inconsistent { .. }) {
@@ -1110,8 +1114,11 @@ pub async fn weights_post(
     let mut result: Option<Vec<f64>> = None;
     match method.as_str() {
         "direct" => {
-            let parsed: Vec<Option<f64>> =
-                page.direct.iter().map(|t| weights::parse_number(t)).collect();
+            let parsed: Vec<Option<f64>> = page
+                .direct
+                .iter()
+                .map(|t| weights::parse_number(t))
+                .collect();
             if parsed.iter().any(|w| !w.is_some_and(|w| w > 0.0)) {
                 errors.add("weights", "index_admin.bad_weight");
             } else {

@@ -101,8 +101,8 @@ impl WeightNode {
     }
 
     /// Where the children with `keys` (children of a node like this one, possibly of
-/// another model version) sit in that `model`'s score arrays; None when absent.
-pub fn locate(self, model: &IndexModel, keys: &[String]) -> Vec<Option<usize>> {
+    /// another model version) sit in that `model`'s score arrays; None when absent.
+    pub fn locate(self, model: &IndexModel, keys: &[String]) -> Vec<Option<usize>> {
         let order: Vec<&str> = match self {
             WeightNode::Total => model.dimensions.iter().map(|d| d.key.as_str()).collect(),
             WeightNode::Dimension(_) => model
@@ -157,7 +157,13 @@ pub fn normalised(weights: &[f64]) -> Vec<f64> {
 /// weights on the path from the root, by key (dimensions, subs and indicators).
 pub fn effective_shares(model: &IndexModel) -> HashMap<String, f64> {
     let mut out = HashMap::new();
-    let dw = normalised(&model.dimensions.iter().map(|d| d.weight).collect::<Vec<_>>());
+    let dw = normalised(
+        &model
+            .dimensions
+            .iter()
+            .map(|d| d.weight)
+            .collect::<Vec<_>>(),
+    );
     for (d, dim) in model.dimensions.iter().enumerate() {
         out.insert(dim.key.clone(), dw[d]);
         let sw = normalised(&dim.subs.iter().map(|s| s.weight).collect::<Vec<_>>());
@@ -311,7 +317,10 @@ mod tests {
         let located: Vec<usize> = node.locate(&m, &child_keys).into_iter().flatten().collect();
         assert_eq!(located, pos);
         assert_eq!(d.locate(&m, &["zzz".to_string()]), vec![None]);
-        assert_eq!(nodes(&m).len(), 1 + 6 + m.dimensions.iter().map(|d| d.subs.len()).sum::<usize>());
+        assert_eq!(
+            nodes(&m).len(),
+            1 + 6 + m.dimensions.iter().map(|d| d.subs.len()).sum::<usize>()
+        );
     }
 
     #[test]
@@ -330,7 +339,10 @@ mod tests {
         let w = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
         let out = apply(&m, WeightNode::Total, &w).unwrap();
         assert_eq!(out.dimensions[5].weight, 6.0);
-        assert_eq!(m.dimensions[5].weight, IndexModel::builtin().dimensions[5].weight);
+        assert_eq!(
+            m.dimensions[5].weight,
+            IndexModel::builtin().dimensions[5].weight
+        );
         assert!(out.validate().is_ok());
         assert_eq!(
             apply(&m, WeightNode::Total, &[1.0]),
