@@ -120,7 +120,8 @@ async fn a_local_indicator_makes_a_new_version() {
     let existing = m.indicators().next().unwrap().key.clone();
 
     // Refusals: each message beside its field, the input kept, nothing saved.
-    let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
+    type Case<'a> = (Vec<(&'a str, &'a str)>, &'a str, &'a str);
+    let cases: Vec<Case> = vec![
         (
             indicator_form(&existing, &sub),
             "key-error",
@@ -165,6 +166,8 @@ async fn a_local_indicator_makes_a_new_version() {
             .unwrap_or_else(|| panic!("{id}"));
         assert!(html[at..].contains(text), "{id}: {text}");
         assert!(html.contains("Marine-related revenue divided by revenue."));
+        assert!(html.contains(r#"<option value="entered" selected>"#));
+        assert!(html.contains(&format!(r#"<option value="{sub}" selected>"#)));
     }
     assert_eq!(active_model(&app).0, 1);
 
@@ -319,6 +322,7 @@ async fn ahp_previews_and_refuses_inconsistent_judgements() {
     assert!(html[at..].contains("一致性不足") && html[at..].contains("CR = "));
     assert!(html[at..].contains("deviates most"));
     assert!(html.contains(r#"name="a0_2" value="1/9""#));
+    assert!(html.contains(r#"<option value="ahp" selected>"#));
     assert_eq!(active_model(&app).0, 1);
 
     // Off-scale or unreadable judgements are refused too.
