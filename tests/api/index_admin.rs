@@ -531,6 +531,43 @@ async fn recompute_and_entropy_weights_over_a_period() {
         .await;
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains(r#"id="share-error""#));
+    // Combined: equal AHP judgements blended half and half with entropy.
+    let mut combined = vec![
+        ("node", "total"),
+        ("method", "combined"),
+        ("period", "2025"),
+        ("share", "0.5"),
+        ("action", "preview"),
+    ];
+    let cells: Vec<String> = (0..6)
+        .flat_map(|i| (i + 1..6).map(move |j| format!("a{i}_{j}")))
+        .collect();
+    combined.extend(cells.iter().map(|c| (c.as_str(), "1")));
+    let r = app
+        .post_form(&s, "/admin/index/weights?node=total", &combined)
+        .await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("new-weight") && html.contains("CR = 0.0000"));
+    // Entropy weights saved as a new version.
+    let r = app
+        .post_form(
+            &s,
+            "/admin/index/weights?node=total",
+            &[
+                ("node", "total"),
+                ("method", "entropy"),
+                ("period", "2025"),
+                ("note", "熵权法修订维度权重"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let (version, model) = active_model(&app);
+    assert_eq!(version, 2);
+    assert!(model.validate().is_ok());
+    assert_eq!(app.audit_count("index.model.version"), 1);
     // A period without data says so.
     let r = app
         .post_form(
