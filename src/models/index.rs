@@ -380,6 +380,14 @@ pub fn scores_of(conn: &mut DbConnection, enterprise_id: i32) -> QueryResult<Vec
     Ok(rows)
 }
 
+/// Every stored score row of a period (for entropy weights over its data).
+pub fn period_scores(conn: &mut DbConnection, p: Period) -> QueryResult<Vec<ScoreRow>> {
+    index_scores::table
+        .filter(index_scores::period.eq(p.to_string()))
+        .order(index_scores::enterprise_id)
+        .load(conn)
+}
+
 #[derive(Insertable)]
 #[diesel(table_name = index_scores)]
 struct NewScore<'a> {

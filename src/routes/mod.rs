@@ -10,6 +10,7 @@ pub mod enterprises;
 pub mod health;
 pub mod home;
 pub mod index;
+pub mod index_admin;
 pub mod partners;
 pub mod transfer;
 
@@ -188,6 +189,46 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/partners/{id}/active",
             web::post().to(partners::set_active),
+        )
+        // The index model and weights (admins change, officials read; each
+        // handler checks the role itself). Before the /admin scope, which is
+        // admins only.
+        .route("/admin/index", web::get().to(index_admin::overview))
+        .route(
+            "/admin/index/recompute",
+            web::post().to(index_admin::recompute),
+        )
+        .route(
+            "/admin/index/models/{id}",
+            web::get().to(index_admin::show_model),
+        )
+        .route(
+            "/admin/index/models/{id}/activate",
+            web::post().to(index_admin::activate),
+        )
+        .route(
+            "/admin/index/models/{id}/json",
+            web::get().to(index_admin::json_form),
+        )
+        .route(
+            "/admin/index/models/{id}/json",
+            web::post().to(index_admin::save_json),
+        )
+        .route(
+            "/admin/index/indicators/new",
+            web::get().to(index_admin::new_indicator),
+        )
+        .route(
+            "/admin/index/indicators/new",
+            web::post().to(index_admin::create_indicator),
+        )
+        .route(
+            "/admin/index/weights",
+            web::get().to(index_admin::weights_form),
+        )
+        .route(
+            "/admin/index/weights",
+            web::post().to(index_admin::weights_post),
         )
         // Administrators.
         .service(

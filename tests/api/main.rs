@@ -12,6 +12,7 @@ mod gates;
 mod helpers;
 mod i18n;
 mod index;
+mod index_admin;
 mod migrations;
 mod partners;
 mod reference;

@@ -16,6 +16,7 @@ pub mod normalise;
 pub mod period;
 pub mod rank;
 pub mod score;
+pub mod weights;
 
 /// Which way an indicator points: is a larger value better or worse?
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
