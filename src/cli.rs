@@ -408,7 +408,9 @@ fn index_command(db: &Db, command: IndexCommand) -> anyhow::Result<()> {
             .collect::<Result<_, _>>()?
     };
     if periods.is_empty() {
-        println!("no index periods yet: enter or import indicator values, or name one with --period");
+        println!(
+            "no index periods yet: enter or import indicator values, or name one with --period"
+        );
         return Ok(());
     }
     let actor = Actor::cli();

@@ -343,7 +343,11 @@ pub fn review(conn: &mut DbConnection, period: &str) -> QueryResult<Vec<Panel>> 
     for r in rows {
         if let Some(s) = r.a.score {
             groups
-                .entry((r.enterprise_name.clone(), r.a.enterprise_id, r.a.indicator.clone()))
+                .entry((
+                    r.enterprise_name.clone(),
+                    r.a.enterprise_id,
+                    r.a.indicator.clone(),
+                ))
                 .or_insert_with(|| (r.district_code.clone(), Vec::new()))
                 .1
                 .push(s);

@@ -119,7 +119,10 @@ async fn assign_page(
             let model = index::active(conn)?.scorer()?.model().clone();
             let experts = experts::experts(conn)?;
             let rows = experts::list(conn, Some(fp.as_str()).filter(|p| !p.is_empty()), fe)?;
-            let periods = index::periods(conn)?.into_iter().map(|r| r.period).collect();
+            let periods = index::periods(conn)?
+                .into_iter()
+                .map(|r| r.period)
+                .collect();
             Ok((model, experts, rows, periods))
         })
         .await?;
@@ -193,7 +196,8 @@ pub async fn assign(
     if enterprise.is_none() {
         errors.add("credit_code", "experts.unknown_enterprise");
     }
-    let (Ok(p), Some(e), Some(expert_id), true) = (period, enterprise, expert_id, errors.is_empty())
+    let (Ok(p), Some(e), Some(expert_id), true) =
+        (period, enterprise, expert_id, errors.is_empty())
     else {
         let mut out = assign_page(ctx, &state, ListQuery::default(), form, false).await?;
         out.errors = errors;
@@ -270,7 +274,11 @@ pub async fn mine(
     let mut tasks: BTreeMap<(String, String, i32), Task> = BTreeMap::new();
     for r in rows {
         let t = tasks
-            .entry((r.a.period.clone(), r.enterprise_name.clone(), r.a.enterprise_id))
+            .entry((
+                r.a.period.clone(),
+                r.enterprise_name.clone(),
+                r.a.enterprise_id,
+            ))
             .or_insert_with(|| Task {
                 enterprise_id: r.a.enterprise_id,
                 enterprise_name: r.enterprise_name.clone(),
@@ -359,8 +367,12 @@ fn score_fields(
             let ind = d.model.indicator(&a.indicator);
             let (score, comment) = match typed {
                 Some(t) => (
-                    t.get(&format!("score_{}", a.indicator)).cloned().unwrap_or_default(),
-                    t.get(&format!("comment_{}", a.indicator)).cloned().unwrap_or_default(),
+                    t.get(&format!("score_{}", a.indicator))
+                        .cloned()
+                        .unwrap_or_default(),
+                    t.get(&format!("comment_{}", a.indicator))
+                        .cloned()
+                        .unwrap_or_default(),
                 ),
                 None => (entry::show(a.score), a.comment.clone()),
             };
@@ -448,13 +460,13 @@ pub async fn score_save(
         let me = auth.user().id;
         let r = state
             .db
-            .write(move |conn| {
-                match experts::submit(conn, &actor, me, eid, p, &seen, &scores) {
+            .write(
+                move |conn| match experts::submit(conn, &actor, me, eid, p, &seen, &scores) {
                     Ok(n) => Ok(Ok(n)),
                     Err(SubmitError::Stale) => Ok(Err(())),
                     Err(SubmitError::Db(e)) => Err(e.into()),
-                }
-            })
+                },
+            )
             .await?;
         if let Ok(n) = r {
             return Ok(redirect_with_flash(
@@ -510,7 +522,10 @@ pub struct ReviewPage {
 
 impl ReviewPage {
     pub fn label(&self, key: &str) -> String {
-        self.labels.get(key).cloned().unwrap_or_else(|| key.to_string())
+        self.labels
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
     }
 
     pub fn scores(&self, p: &Panel) -> String {
@@ -545,7 +560,10 @@ pub async fn review(
     let (periods, period, panels, model) = state
         .db
         .read(move |conn| {
-            let periods: Vec<String> = index::periods(conn)?.into_iter().map(|r| r.period).collect();
+            let periods: Vec<String> = index::periods(conn)?
+                .into_iter()
+                .map(|r| r.period)
+                .collect();
             let period = wanted
                 .map(|p| p.to_string())
                 .or_else(|| periods.last().cloned())

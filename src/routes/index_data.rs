@@ -198,7 +198,9 @@ fn groups(
                     let (value, orig) = match typed {
                         Some(t) => (
                             t.get(&i.key).cloned().unwrap_or_default(),
-                            t.get(&format!("orig_{}", i.key)).cloned().unwrap_or_default(),
+                            t.get(&format!("orig_{}", i.key))
+                                .cloned()
+                                .unwrap_or_default(),
                         ),
                         None => (shown.clone(), shown),
                     };
@@ -216,8 +218,16 @@ fn groups(
                 .collect();
             if !fields.is_empty() {
                 out.push(Group {
-                    dimension: if en { d.label_en.clone() } else { d.label_zh.clone() },
-                    sub: if en { s.label_en.clone() } else { s.label_zh.clone() },
+                    dimension: if en {
+                        d.label_en.clone()
+                    } else {
+                        d.label_zh.clone()
+                    },
+                    sub: if en {
+                        s.label_en.clone()
+                    } else {
+                        s.label_zh.clone()
+                    },
                     fields,
                 });
             }
@@ -383,7 +393,9 @@ pub async fn save(
                         entity_id: Some(id.to_string()),
                         enterprise_id: Some(id),
                         district_code: Some(district),
-                        before: Some(serde_json::json!({"period": p.to_string(), "values": before})),
+                        before: Some(
+                            serde_json::json!({"period": p.to_string(), "values": before}),
+                        ),
                         after: Some(serde_json::json!({"period": p.to_string(), "values": after})),
                     },
                 )?;
@@ -586,13 +598,17 @@ fn check_file(
             }
         }
     }
-    if !columns.iter().any(|c| matches!(c, Column::Code)) {
+    // Without these two the rows cannot be read; unknown columns are reported
+    // with the rows' own problems.
+    let no_code = !columns.iter().any(|c| matches!(c, Column::Code));
+    let no_period = !columns.iter().any(|c| matches!(c, Column::Period));
+    if no_code {
         errors.push(row_error(1, "", "import.no_code_column", ""));
     }
-    if !columns.iter().any(|c| matches!(c, Column::Period)) {
+    if no_period {
         errors.push(row_error(1, "", "index_import.no_period_column", ""));
     }
-    if !errors.is_empty() {
+    if no_code || no_period {
         return Ok(Err(errors));
     }
     let mut planned = Vec::new();
@@ -620,12 +636,9 @@ fn check_file(
                 Some(Column::Code) => {
                     let code = cell.to_uppercase();
                     match Enterprise::by_code(conn, &code)? {
-                        None => errors.push(row_error(
-                            line,
-                            &header,
-                            "import.unknown_enterprise",
-                            code,
-                        )),
+                        None => {
+                            errors.push(row_error(line, &header, "import.unknown_enterprise", code))
+                        }
                         Some(e) if !scope.allows(e.id, &e.district_code) => {
                             errors.push(row_error(line, &header, "import.out_of_scope", ""))
                         }
@@ -634,12 +647,9 @@ fn check_file(
                 }
                 Some(Column::Period) => match cell.parse::<Period>() {
                     Ok(p) => period = Some(p),
-                    Err(_) => errors.push(row_error(
-                        line,
-                        &header,
-                        "index_data.period_invalid",
-                        cell,
-                    )),
+                    Err(_) => {
+                        errors.push(row_error(line, &header, "index_data.period_invalid", cell))
+                    }
                 },
                 Some(Column::Indicator(ind)) => match entry::parse_cell(cell, &ind.unit) {
                     Ok(c) => cells.push((ind.key.clone(), c)),
@@ -712,7 +722,11 @@ fn apply(
         let p: Period = p.parse().map_err(|_| AppError::BadRequest(p.clone()))?;
         index::rescore(conn, *id, p)?;
     }
-    summary.enterprises = touched.iter().map(|(id, _)| id).collect::<BTreeSet<_>>().len();
+    summary.enterprises = touched
+        .iter()
+        .map(|(id, _)| id)
+        .collect::<BTreeSet<_>>()
+        .len();
     audit::record(
         conn,
         actor,

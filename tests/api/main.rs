@@ -11,6 +11,7 @@ mod demo;
 mod gates;
 mod helpers;
 mod i18n;
+mod index_data;
 mod migrations;
 mod partners;
 mod reference;

@@ -34,7 +34,16 @@ impl ValueProblem {
 
 /// Units whose figures are counts (0 or more).
 pub const COUNT_UNITS: &[&str] = &[
-    "件", "项", "家", "轮", "年", "名", "人", "次", "级", "件/百人",
+    "件",
+    "项",
+    "家",
+    "轮",
+    "年",
+    "名",
+    "人",
+    "次",
+    "级",
+    "件/百人",
 ];
 
 fn number(text: &str) -> Result<Option<f64>, ValueProblem> {
