@@ -755,6 +755,9 @@ async fn experts_score_their_assignments_and_panels_are_summarised() {
     }
 }
 
+/// A POST to try: who sends it, where, with which fields.
+type Case<'a> = (&'a reqwest::Client, String, Vec<(String, String)>);
+
 #[tokio::test]
 async fn every_index_data_post_needs_the_csrf_token() {
     let app = TestApp::spawn().await;
@@ -783,7 +786,7 @@ async fn every_index_data_post_needs_the_csrf_token() {
     });
     let prof = app.signed_in("prof").await;
     let score_path = format!("/index/expert/{}/2025", e.id);
-    let cases: Vec<(&reqwest::Client, String, Vec<(String, String)>)> = vec![
+    let cases: Vec<Case> = vec![
         (
             &boss,
             format!("/enterprises/{}/index/data?period=2025", e.id),
