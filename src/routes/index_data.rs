@@ -99,6 +99,21 @@ pub struct DataPage {
     pub periods: Vec<String>,
     pub groups: Vec<Group>,
     pub conflicts: Vec<ConflictRow>,
+    /// Read-only: (label, value, unit) of the derived indicators as last scored.
+    pub derived: Vec<(String, String, String)>,
+}
+
+fn derived_rows(ctx: &PageCtx, l: &Loaded) -> Vec<(String, String, String)> {
+    l.derived
+        .iter()
+        .map(|(i, v)| {
+            let shown = v.map_or_else(
+                || "—".to_string(),
+                |x| entry::show(Some((x * 100.0).round() / 100.0)),
+            );
+            (label_of(ctx, i), shown, i.unit.clone())
+        })
+        .collect()
 }
 
 /// `?period=`
@@ -121,6 +136,40 @@ struct Loaded {
     model: IndexModel,
     values: HashMap<String, index::ValueRow>,
     names: HashMap<i32, String>,
+    /// The derived indicators of the model the period was last scored with, and
+    /// their raw figures then.
+    derived: Vec<(Indicator, Option<f64>)>,
+}
+
+/// The derived indicators' raw figures from the enterprise's stored score of the
+/// period (empty before the first computation).
+fn derived_values(
+    conn: &mut DbConnection,
+    id: i32,
+    p: Period,
+) -> Result<Vec<(Indicator, Option<f64>)>, AppError> {
+    let period = p.to_string();
+    let Some(row) = index::scores_of(conn, id)?
+        .into_iter()
+        .find(|r| r.period == period)
+    else {
+        return Ok(Vec::new());
+    };
+    let Some(model) = index::model(conn, row.model_id)? else {
+        return Ok(Vec::new());
+    };
+    let scorer = model.scorer()?;
+    let raw = row.detail().raw;
+    Ok(scorer
+        .indicators()
+        .filter(|i| matches!(i.source, Source::Derived(_)))
+        .map(|i| {
+            let v = scorer
+                .position(&i.key)
+                .and_then(|n| raw.get(n).copied().flatten());
+            (i.clone(), v)
+        })
+        .collect())
 }
 
 async fn load(
@@ -148,12 +197,17 @@ async fn load(
             };
             let ids: Vec<i32> = values.values().filter_map(|v| v.updated_by).collect();
             let names = experts::names(conn, &ids)?;
+            let derived = match p {
+                Some(p) => derived_values(conn, id, p)?,
+                None => Vec::new(),
+            };
             Ok(Loaded {
                 e,
                 periods,
                 model,
                 values,
                 names,
+                derived,
             })
         })
         .await
@@ -253,7 +307,7 @@ pub async fn form(
         _ => None,
     };
     let mut l = load(&auth, &state, id, p).await?;
-    let (period, p) = match (typed, p) {
+    let period = match (typed, p) {
         (Some(t), None) if !t.is_empty() => {
             let periods = std::mem::take(&mut l.periods);
             return render(
@@ -267,19 +321,20 @@ pub async fn form(
                     periods,
                     groups: Vec::new(),
                     conflicts: Vec::new(),
+                    derived: Vec::new(),
                 },
             );
         }
-        (_, Some(p)) => (p.to_string(), p),
+        (_, Some(p)) => p.to_string(),
         _ => {
             let d = default_period(&l.periods);
             let p: Period = d.parse().map_err(|_| AppError::NotFound)?;
             l = load(&auth, &state, id, Some(p)).await?;
-            (d, p)
+            d
         }
     };
-    let _ = p;
     let groups = groups(&ctx, &l, None, &HashMap::new());
+    let derived = derived_rows(&ctx, &l);
     page(&DataPage {
         ctx,
         e: l.e,
@@ -289,6 +344,7 @@ pub async fn form(
         periods: l.periods,
         groups,
         conflicts: Vec::new(),
+        derived,
     })
 }
 
@@ -341,6 +397,7 @@ pub async fn save(
     }
     if !errors.is_empty() {
         let groups = groups(&ctx, &l, Some(&form), &errors);
+        let derived = derived_rows(&ctx, &l);
         return render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &DataPage {
@@ -352,6 +409,7 @@ pub async fn save(
                 periods: l.periods,
                 groups,
                 conflicts: Vec::new(),
+                derived,
             },
         );
     }
@@ -429,6 +487,7 @@ pub async fn save(
                 kept.insert(format!("orig_{k}"), entry::show(*theirs));
             }
             let groups = groups(&ctx, &l, Some(&kept), &HashMap::new());
+            let derived = derived_rows(&ctx, &l);
             render(
                 StatusCode::CONFLICT,
                 &DataPage {
@@ -440,6 +499,7 @@ pub async fn save(
                     periods: l.periods,
                     groups,
                     conflicts,
+                    derived,
                 },
             )
         }

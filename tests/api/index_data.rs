@@ -113,6 +113,11 @@ async fn staff_enter_clear_and_validate_values_and_scores_follow() {
     assert!(html.contains("已保存指数数据（2 项变更）"));
     assert!(html.contains(&format!(r#"name="orig_{CASH}" value="35.5""#)));
     assert!(html.contains("录入 · ops display"));
+    // The derived indicators are shown read-only once the period is scored.
+    assert!(html.contains("自动计算的指标（只读）") && html.contains("主营业务收入占营业收入比重"));
+    assert!(!html.contains(r#"name="spec_main_business_share""#));
+    let (_, html) = get(&app, &s, &format!("/enterprises/{}", e.id)).await;
+    assert!(html.contains(&format!(r#"href="/enterprises/{}/index/data""#, e.id)));
 
     // Clearing makes the value missing, not 0.
     let r = app
