@@ -41,6 +41,16 @@ pub struct Listed {
     pub district_code: String,
 }
 
+/// The district of an enterprise, for scoping the audit log.
+fn district_of(conn: &mut DbConnection, enterprise_id: i32) -> QueryResult<Option<String>> {
+    super::only(
+        enterprises::table
+            .filter(enterprises::id.eq(enterprise_id))
+            .select(enterprises::district_code),
+        conn,
+    )
+}
+
 /// An active expert account: (id, display name, username).
 pub fn experts(conn: &mut DbConnection) -> QueryResult<Vec<(i32, String, String)>> {
     users::table
@@ -88,6 +98,7 @@ pub fn assign(
         created.push(key.clone());
     }
     if !created.is_empty() {
+        let district_code = district_of(conn, enterprise_id)?;
         audit::record(
             conn,
             actor,
@@ -96,13 +107,13 @@ pub fn assign(
                 entity: "expert_assignment",
                 entity_id: None,
                 enterprise_id: Some(enterprise_id),
+                district_code,
                 before: None,
                 after: Some(serde_json::json!({
                     "expert_id": expert_id,
                     "period": period,
                     "indicators": created,
                 })),
-                ..Default::default()
             },
         )?;
     }
@@ -167,6 +178,7 @@ pub fn remove(conn: &mut DbConnection, actor: &Actor, id: i32) -> QueryResult<bo
     };
     diesel::delete(expert_assignments::table.filter(expert_assignments::id.eq(id)))
         .execute(conn)?;
+    let district_code = district_of(conn, a.enterprise_id)?;
     audit::record(
         conn,
         actor,
@@ -175,13 +187,13 @@ pub fn remove(conn: &mut DbConnection, actor: &Actor, id: i32) -> QueryResult<bo
             entity: "expert_assignment",
             entity_id: Some(id.to_string()),
             enterprise_id: Some(a.enterprise_id),
+            district_code,
             before: Some(serde_json::json!({
                 "expert_id": a.expert_id,
                 "period": a.period,
                 "indicator": a.indicator,
             })),
             after: None,
-            ..Default::default()
         },
     )?;
     Ok(true)
@@ -307,6 +319,7 @@ pub fn submit(
     }
     if changed > 0 {
         index::rescore(conn, enterprise_id, p)?;
+        let district_code = district_of(conn, enterprise_id)?;
         audit::record(
             conn,
             actor,
@@ -315,9 +328,9 @@ pub fn submit(
                 entity: "expert_assignment",
                 entity_id: None,
                 enterprise_id: Some(enterprise_id),
+                district_code,
                 before: Some(serde_json::json!({ "period": period, "scores": before })),
                 after: Some(serde_json::json!({ "period": period, "scores": after })),
-                ..Default::default()
             },
         )?;
     }
