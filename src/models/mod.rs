@@ -7,6 +7,7 @@ pub mod board;
 pub mod cultivation;
 pub mod district;
 pub mod enterprise;
+pub mod experts;
 pub mod index;
 pub mod partner;
 pub mod pipeline;

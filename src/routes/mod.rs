@@ -7,10 +7,12 @@ pub mod audit;
 pub mod auth;
 pub mod cultivation;
 pub mod enterprises;
+pub mod experts;
 pub mod health;
 pub mod home;
 pub mod index;
 pub mod index_admin;
+pub mod index_data;
 pub mod partners;
 pub mod transfer;
 
@@ -179,6 +181,38 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/tasks/{id}/done",
             web::post().to(cultivation::tasks::set_done),
+        )
+        // The development index: data entry, import, expert scoring (each handler
+        // checks the role and the data scope itself).
+        .route(
+            "/enterprises/{id}/index/data",
+            web::get().to(index_data::form),
+        )
+        .route(
+            "/enterprises/{id}/index/data",
+            web::post().to(index_data::save),
+        )
+        .route("/index/import", web::get().to(index_data::import_form))
+        .route("/index/import", web::post().to(index_data::import_upload))
+        .route(
+            "/index/import/template.csv",
+            web::get().to(index_data::import_template),
+        )
+        .route("/index/experts", web::get().to(experts::assignments))
+        .route("/index/experts", web::post().to(experts::assign))
+        .route("/index/experts/review", web::get().to(experts::review))
+        .route(
+            "/index/experts/{id}/remove",
+            web::post().to(experts::remove),
+        )
+        .route("/index/expert", web::get().to(experts::mine))
+        .route(
+            "/index/expert/{enterprise_id}/{period}",
+            web::get().to(experts::score_form),
+        )
+        .route(
+            "/index/expert/{enterprise_id}/{period}",
+            web::post().to(experts::score_save),
         )
         // The partner register (each handler checks the role itself).
         .route("/partners", web::get().to(partners::list))

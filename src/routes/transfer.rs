@@ -355,14 +355,14 @@ pub async fn form(auth: Auth, ctx: PageCtx) -> Result<HttpResponse, AppError> {
 }
 
 /// The fields of the upload form.
-struct Upload {
-    csrf: Option<String>,
-    kind: String,
-    file: Vec<u8>,
-    too_large: bool,
+pub(crate) struct Upload {
+    pub csrf: Option<String>,
+    pub kind: String,
+    pub file: Vec<u8>,
+    pub too_large: bool,
 }
 
-async fn read_upload(mut payload: Multipart) -> Result<Upload, AppError> {
+pub(crate) async fn read_upload(mut payload: Multipart) -> Result<Upload, AppError> {
     let mut up = Upload {
         csrf: None,
         kind: String::new(),

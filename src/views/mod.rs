@@ -53,6 +53,8 @@ fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
             ("/submissions", "nav.submissions"),
             ("/qualifications/expiring", "nav.expiring"),
             ("/partners", "nav.partners"),
+            ("/index/import", "nav.index_import"),
+            ("/index/experts", "nav.index_experts"),
             ("/admin/users", "nav.users"),
             ("/admin/reference", "nav.reference"),
             ("/admin/index", "nav.index_admin"),
@@ -67,6 +69,7 @@ fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
             ("/submissions", "nav.submissions"),
             ("/qualifications/expiring", "nav.expiring"),
             ("/partners", "nav.partners"),
+            ("/index/import", "nav.index_import"),
         ]),
         Role::Official => items.extend([
             ("/enterprises", "nav.enterprises"),
@@ -76,9 +79,13 @@ fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
             ("/qualifications/expiring", "nav.expiring"),
             ("/partners", "nav.partners"),
             ("/admin/index", "nav.index_admin"),
+            ("/index/experts/review", "nav.expert_review"),
             ("/audit", "nav.audit"),
         ]),
-        Role::Expert => items.extend([("/enterprises", "nav.enterprises")]),
+        Role::Expert => items.extend([
+            ("/enterprises", "nav.enterprises"),
+            ("/index/expert", "nav.my_scoring"),
+        ]),
         Role::Enterprise => items.push(("/enterprises", "nav.my_enterprise")),
     }
     items

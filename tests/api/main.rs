@@ -13,6 +13,7 @@ mod helpers;
 mod i18n;
 mod index;
 mod index_admin;
+mod index_data;
 mod migrations;
 mod partners;
 mod reference;

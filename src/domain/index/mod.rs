@@ -10,6 +10,7 @@
 pub mod aggregate;
 pub mod ahp;
 pub mod entropy;
+pub mod entry;
 pub mod experts;
 pub mod model;
 pub mod normalise;
