@@ -28,6 +28,7 @@ use crate::domain::index::period::Period;
 use crate::domain::index::rank::{Sorted, Standing};
 use crate::domain::index::score::{EnterpriseScore, References, Scorer};
 use crate::domain::qualification::Level;
+use crate::domain::scope::DataScope;
 use crate::schema::{
     annual_data, enterprises, index_generation, index_models, index_periods, index_scores,
     index_values,
@@ -858,6 +859,15 @@ impl PeriodView {
         }
     }
 
+    /// The entries `scope` may see, in `district` when not empty.
+    pub fn in_scope(&self, scope: &DataScope, district: &str) -> Vec<&Entry> {
+        self.entries
+            .iter()
+            .filter(|e| scope.allows(e.id, &e.district))
+            .filter(|e| district.is_empty() || e.district == district)
+            .collect()
+    }
+
     pub fn entry(&self, id: i32) -> Option<&Entry> {
         self.by_id.get(&id).map(|&i| &self.entries[i])
     }
@@ -896,6 +906,130 @@ type CachedView = ((i64, i64), Arc<PeriodView>);
 #[derive(Debug, Default)]
 pub struct Cache {
     views: Mutex<HashMap<Period, CachedView>>,
+    summaries: Mutex<HashMap<String, ((i64, i64), Arc<Summary>)>>,
+}
+
+/// Averages of one group of entries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupMeans {
+    /// The group's key (district code, industry section letter, level).
+    pub key: String,
+    pub count: usize,
+    pub total: Option<f64>,
+    pub dims: [Option<f64>; 6],
+}
+
+/// An enterprise in a list of the overview.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listed {
+    pub id: i32,
+    pub district: String,
+    pub level: String,
+    pub total: Option<f64>,
+    /// Against the previous period.
+    pub change: Option<f64>,
+}
+
+/// The overview of a period for one scope and district filter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub scored: usize,
+    pub with_total: usize,
+    pub mean: Option<f64>,
+    pub median: Option<f64>,
+    /// Totals in ten bands of ten points.
+    pub bins: [usize; 10],
+    pub dim_means: [Option<f64>; 6],
+    pub leaders: Vec<Listed>,
+    pub risers: Vec<Listed>,
+    pub fallers: Vec<Listed>,
+    pub by_district: Vec<GroupMeans>,
+    pub by_section: Vec<GroupMeans>,
+    pub by_level: Vec<GroupMeans>,
+}
+
+fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
+    let (n, sum) = values.fold((0usize, 0.0), |(n, s), v| (n + 1, s + v));
+    (n > 0).then(|| sum / n as f64)
+}
+
+fn group_means<'a>(entries: &[&'a Entry], key: impl Fn(&'a Entry) -> String) -> Vec<GroupMeans> {
+    let mut groups: HashMap<String, Vec<&Entry>> = HashMap::new();
+    for e in entries {
+        groups.entry(key(e)).or_default().push(e);
+    }
+    let mut out: Vec<GroupMeans> = groups
+        .into_iter()
+        .map(|(key, members)| GroupMeans {
+            key,
+            count: members.len(),
+            total: mean(members.iter().filter_map(|e| e.total)),
+            dims: std::array::from_fn(|d| mean(members.iter().filter_map(|e| e.dims[d]))),
+        })
+        .collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then(a.key.cmp(&b.key)));
+    out
+}
+
+impl Summary {
+    /// The overview of `entries` (one period's, in scope), with changes against
+    /// `previous` (the period before).
+    pub fn of(entries: &[&Entry], previous: &PeriodView, top: usize) -> Summary {
+        let totals = Sorted::new(entries.iter().filter_map(|e| e.total).collect());
+        let mut bins = [0usize; 10];
+        for t in entries.iter().filter_map(|e| e.total) {
+            bins[((t / 10.0).floor().max(0.0) as usize).min(9)] += 1;
+        }
+        let change_of = |e: &Entry| Some(e.total? - previous.entry(e.id)?.total?);
+        let listed = |e: &Entry| Listed {
+            id: e.id,
+            district: e.district.clone(),
+            level: e.level.clone(),
+            total: e.total,
+            change: change_of(e),
+        };
+        let mut ranked: Vec<&Entry> = entries
+            .iter()
+            .copied()
+            .filter(|e| e.total.is_some())
+            .collect();
+        ranked.sort_by(|a, b| {
+            b.total
+                .unwrap_or(0.0)
+                .total_cmp(&a.total.unwrap_or(0.0))
+                .then(a.id.cmp(&b.id))
+        });
+        let mut moved: Vec<(&Entry, f64)> = entries
+            .iter()
+            .filter_map(|e| Some((*e, change_of(e)?)))
+            .collect();
+        moved.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.id.cmp(&b.0.id)));
+        Summary {
+            scored: entries.len(),
+            with_total: totals.len(),
+            mean: mean(entries.iter().filter_map(|e| e.total)),
+            median: totals.median(),
+            bins,
+            dim_means: std::array::from_fn(|d| mean(entries.iter().filter_map(|e| e.dims[d]))),
+            leaders: ranked.iter().take(top).map(|e| listed(e)).collect(),
+            risers: moved
+                .iter()
+                .filter(|m| m.1 > 0.0)
+                .take(top)
+                .map(|m| listed(m.0))
+                .collect(),
+            fallers: moved
+                .iter()
+                .rev()
+                .filter(|m| m.1 < 0.0)
+                .take(top)
+                .map(|m| listed(m.0))
+                .collect(),
+            by_district: group_means(entries, |e| e.district.clone()),
+            by_section: group_means(entries, |e| e.section.clone().unwrap_or_default()),
+            by_level: group_means(entries, |e| e.level.clone()),
+        }
+    }
 }
 
 impl Cache {
@@ -921,6 +1055,39 @@ impl Cache {
         }
         views.insert(p, (key, view.clone()));
         Ok(view)
+    }
+
+    /// The overview of period `p` for `scope`, narrowed to `district` when not
+    /// empty: computed once per generation and view.
+    pub fn summary(
+        &self,
+        conn: &mut DbConnection,
+        p: Period,
+        scope: &DataScope,
+        district: &str,
+    ) -> QueryResult<Arc<Summary>> {
+        let key = (generation(conn)?, super::pipeline::generation(conn)?);
+        let name = format!("{p}|{scope:?}|{district}");
+        let lock = || {
+            self.summaries
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+        };
+        if let Some((k, v)) = lock().get(&name)
+            && *k == key
+        {
+            return Ok(v.clone());
+        }
+        let view = self.view(conn, p)?;
+        let previous = self.view(conn, p.previous())?;
+        let entries = view.in_scope(scope, district);
+        let summary = Arc::new(Summary::of(&entries, &previous, 10));
+        let mut map = lock();
+        if map.len() >= 256 {
+            map.clear();
+        }
+        map.insert(name, (key, summary.clone()));
+        Ok(summary)
     }
 }
 

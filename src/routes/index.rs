@@ -641,33 +641,16 @@ impl OverviewPage {
     }
 }
 
-fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
-    let (n, sum) = values.fold((0usize, 0.0), |(n, s), v| (n + 1, s + v));
-    (n > 0).then(|| sum / n as f64)
-}
-
-fn averages<'a>(
-    entries: &[&'a index::Entry],
-    key: impl Fn(&'a index::Entry) -> String,
-    label: impl Fn(&str) -> String,
-) -> Vec<GroupAverage> {
-    let mut groups: std::collections::BTreeMap<String, Vec<&index::Entry>> = Default::default();
-    for e in entries {
-        groups.entry(key(e)).or_default().push(e);
-    }
-    let mut out: Vec<GroupAverage> = groups
-        .into_iter()
-        .map(|(k, members)| GroupAverage {
-            label: label(&k),
-            count: members.len(),
-            total: score_text(mean(members.iter().filter_map(|e| e.total))),
-            dims: (0..6)
-                .map(|d| score_text(mean(members.iter().filter_map(|e| e.dims[d]))))
-                .collect(),
+fn group_rows(groups: &[index::GroupMeans], label: impl Fn(&str) -> String) -> Vec<GroupAverage> {
+    groups
+        .iter()
+        .map(|g| GroupAverage {
+            label: label(&g.key),
+            count: g.count,
+            total: score_text(g.total),
+            dims: g.dims.iter().map(|d| score_text(*d)).collect(),
         })
-        .collect();
-    out.sort_by(|a, b| b.count.cmp(&a.count).then(a.label.cmp(&b.label)));
-    out
+        .collect()
 }
 
 /// The period asked for, else the newest computed one.
@@ -681,19 +664,6 @@ fn chosen_period(conn: &mut DbConnection, asked: Option<&str>) -> Result<Option<
         .and_then(|p| p.parse::<Period>().ok())
         .filter(|p| computed.contains(p))
         .or_else(|| computed.last().copied()))
-}
-
-/// The entries of a period in the account's scope and the district filter.
-fn in_scope<'a>(
-    view: &'a index::PeriodView,
-    scope: &crate::domain::scope::DataScope,
-    district: &str,
-) -> Vec<&'a index::Entry> {
-    view.entries
-        .iter()
-        .filter(|e| scope.allows(e.id, &e.district))
-        .filter(|e| district.is_empty() || e.district == district)
-        .collect()
 }
 
 /// `GET /index`: the period's distribution, leaders, movers and averages.
@@ -740,20 +710,10 @@ pub async fn overview(
             }
             .ok_or(AppError::NotFound)?;
             let scorer = model.scorer()?;
-            let view = st.index_cache.view(conn, p)?;
-            let prev = st.index_cache.view(conn, p.previous())?;
-            let entries = in_scope(&view, &scope, &district);
-            let totals = crate::domain::index::rank::Sorted::new(
-                entries.iter().filter_map(|e| e.total).collect(),
-            );
-            // Distribution in ten bands of ten points.
-            let mut bins = [0usize; 10];
-            for t in entries.iter().filter_map(|e| e.total) {
-                bins[((t / 10.0).floor() as usize).min(9)] += 1;
-            }
+            let sum = st.index_cache.summary(conn, p, &scope, &district)?;
             let distribution = charts::bars(
                 &tr(locale, "index.distribution"),
-                &bins
+                &sum.bins
                     .iter()
                     .enumerate()
                     .map(|(i, n)| charts::BarRow {
@@ -769,51 +729,21 @@ pub async fn overview(
                 &tr(locale, "index.dimension_means"),
                 &dim_labels
                     .iter()
-                    .enumerate()
-                    .map(|(d, l)| {
-                        let m = mean(entries.iter().filter_map(|e| e.dims[d]));
-                        charts::BarRow {
-                            label: l.clone(),
-                            value: m.unwrap_or(0.0),
-                            display: score_text(m),
-                        }
+                    .zip(sum.dim_means)
+                    .map(|(l, m)| charts::BarRow {
+                        label: l.clone(),
+                        value: m.unwrap_or(0.0),
+                        display: score_text(m),
                     })
                     .collect::<Vec<_>>(),
                 &tr(locale, "index.no_scores"),
             );
-            // Leaders and movers, named.
-            let mut ranked: Vec<&&index::Entry> =
-                entries.iter().filter(|e| e.total.is_some()).collect();
-            ranked.sort_by(|a, b| {
-                b.total
-                    .unwrap_or(0.0)
-                    .total_cmp(&a.total.unwrap_or(0.0))
-                    .then(a.id.cmp(&b.id))
-            });
-            let change_of = |e: &index::Entry| Some(e.total? - prev.entry(e.id)?.total?);
-            let mut moved: Vec<(&index::Entry, f64)> = entries
+            // Names are read now (a rename does not wait for the next score change).
+            let ids: Vec<i32> = sum
+                .leaders
                 .iter()
-                .filter_map(|e| Some((*e, change_of(e)?)))
-                .collect();
-            moved.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.id.cmp(&b.0.id)));
-            let leaders_e: Vec<&index::Entry> = ranked.iter().take(10).map(|e| **e).collect();
-            let risers_e: Vec<&index::Entry> = moved
-                .iter()
-                .filter(|m| m.1 > 0.0)
-                .take(10)
-                .map(|m| m.0)
-                .collect();
-            let fallers_e: Vec<&index::Entry> = moved
-                .iter()
-                .rev()
-                .filter(|m| m.1 < 0.0)
-                .take(10)
-                .map(|m| m.0)
-                .collect();
-            let ids: Vec<i32> = leaders_e
-                .iter()
-                .chain(&risers_e)
-                .chain(&fallers_e)
+                .chain(&sum.risers)
+                .chain(&sum.fallers)
                 .map(|e| e.id)
                 .collect();
             let names: std::collections::HashMap<i32, String> = {
@@ -827,7 +757,7 @@ pub async fn overview(
             };
             let district_name =
                 |code: &str| crate::models::district::District::name_of(&districts, code, locale);
-            let named = |list: &[&index::Entry]| -> Vec<Named> {
+            let named = |list: &[index::Listed]| -> Vec<Named> {
                 list.iter()
                     .map(|e| Named {
                         id: e.id,
@@ -835,7 +765,7 @@ pub async fn overview(
                         district: district_name(&e.district),
                         level: tr(locale, &format!("level.{}", e.level)),
                         total: score_text(e.total),
-                        change: change_text(change_of(e)),
+                        change: change_text(e.change),
                     })
                     .collect()
             };
@@ -844,17 +774,14 @@ pub async fn overview(
                     .next()
                     .and_then(crate::domain::industry::section)
                     .map(|s| {
-                        format!(
-                            "{} {}",
-                            code,
-                            if locale == Locale::En {
-                                s.name_en
-                            } else {
-                                s.name_zh
-                            }
-                        )
+                        let name = if locale == Locale::En {
+                            s.name_en
+                        } else {
+                            s.name_zh
+                        };
+                        format!("{code} {name}")
                     })
-                    .unwrap_or_else(|| code.to_string())
+                    .unwrap_or_else(|| "—".to_string())
             };
             let page = OverviewPage {
                 ctx: page_ctx,
@@ -864,26 +791,18 @@ pub async fn overview(
                 prev_label: p.previous().label(locale.tag()),
                 districts: district_options,
                 district: district.clone(),
-                scored: entries.len(),
-                with_total: totals.len(),
-                mean: score_text(mean(entries.iter().filter_map(|e| e.total))),
-                median: score_text(totals.median()),
+                scored: sum.scored,
+                with_total: sum.with_total,
+                mean: score_text(sum.mean),
+                median: score_text(sum.median),
                 distribution,
                 dimension_chart,
-                leaders: named(&leaders_e),
-                risers: named(&risers_e),
-                fallers: named(&fallers_e),
-                by_district: averages(&entries, |e| e.district.clone(), |k| district_name(k)),
-                by_industry: averages(
-                    &entries,
-                    |e| e.section.clone().unwrap_or_else(|| "—".into()),
-                    industry_name,
-                ),
-                by_level: averages(
-                    &entries,
-                    |e| e.level.clone(),
-                    |k| tr(locale, &format!("level.{k}")),
-                ),
+                leaders: named(&sum.leaders),
+                risers: named(&sum.risers),
+                fallers: named(&sum.fallers),
+                by_district: group_rows(&sum.by_district, district_name),
+                by_industry: group_rows(&sum.by_section, industry_name),
+                by_level: group_rows(&sum.by_level, |k| tr(locale, &format!("level.{k}"))),
                 dim_labels,
                 computed_at: period_row
                     .computed_at
@@ -942,7 +861,7 @@ async fn export_lines(
             let view = st.index_cache.view(conn, p)?;
             let prev = st.index_cache.view(conn, p.previous())?;
             let district = q.district.clone().unwrap_or_default();
-            let entries = in_scope(&view, &scope, &district);
+            let entries = view.in_scope(&scope, &district);
             let model = index::period(conn, p)?
                 .and_then(|r| r.model_id)
                 .map(|id| index::model(conn, id))

@@ -63,7 +63,9 @@ CREATE TABLE index_scores (
     computed_at TIMESTAMP NOT NULL,
     PRIMARY KEY (enterprise_id, period)
 );
-CREATE INDEX index_scores_period ON index_scores (period, total);
+-- Covers the per-period read of the comparison cache (the rows themselves carry
+-- the large detail JSON and are not touched).
+CREATE INDEX index_scores_period ON index_scores (period, total, dim1, dim2, dim3, dim4, dim5, dim6);
 
 -- Admins assign experts to an enterprise's expert-scored indicators for a period;
 -- the expert's score (0..100) and comment fill the same row.
