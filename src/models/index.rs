@@ -1143,3 +1143,76 @@ fn load_entries(conn: &mut DbConnection, p: Period) -> QueryResult<Vec<Entry>> {
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: i32, total: Option<f64>, district: &str, level: &str) -> Entry {
+        Entry {
+            id,
+            total,
+            dims: [total, None, None, None, None, Some(50.0)],
+            district: district.into(),
+            section: Some("C".into()),
+            division: Some("34".into()),
+            level: level.into(),
+        }
+    }
+
+    #[test]
+    fn the_overview_summary_counts_ranks_and_averages() {
+        let p: Period = "2025".parse().unwrap();
+        let now = PeriodView::build(
+            p,
+            vec![
+                entry(1, Some(82.0), "370212", "national"),
+                entry(2, Some(64.0), "370212", "none"),
+                entry(3, Some(71.0), "370202", "municipal"),
+                entry(4, None, "370202", "none"),
+            ],
+        );
+        let before = PeriodView::build(
+            p.previous(),
+            vec![
+                entry(1, Some(80.0), "370212", "national"),
+                entry(2, Some(70.0), "370212", "none"),
+            ],
+        );
+        let all = now.in_scope(&DataScope::All, "");
+        let s = Summary::of(&all, &before, 10);
+        assert_eq!((s.scored, s.with_total), (4, 3));
+        assert_eq!(s.mean, Some(217.0 / 3.0));
+        assert_eq!(s.median, Some(71.0));
+        assert_eq!(s.bins[6] + s.bins[7] + s.bins[8], 3);
+        assert_eq!(s.bins[8], 1);
+        assert_eq!(
+            s.leaders.iter().map(|l| l.id).collect::<Vec<_>>(),
+            vec![1, 3, 2]
+        );
+        assert_eq!(
+            s.risers
+                .iter()
+                .map(|l| (l.id, l.change))
+                .collect::<Vec<_>>(),
+            vec![(1, Some(2.0))]
+        );
+        assert_eq!(
+            s.fallers
+                .iter()
+                .map(|l| (l.id, l.change))
+                .collect::<Vec<_>>(),
+            vec![(2, Some(-6.0))]
+        );
+        assert_eq!(s.dim_means[5], Some(50.0));
+        let laoshan = s.by_district.iter().find(|g| g.key == "370212").unwrap();
+        assert_eq!((laoshan.count, laoshan.total), (2, Some(73.0)));
+        // A district filter and a district scope narrow the same way.
+        let only = now.in_scope(&DataScope::All, "370202");
+        assert_eq!(Summary::of(&only, &before, 10).scored, 2);
+        // Standings: 82 is first of three overall, percentile 100.
+        let st = now.standings(1);
+        assert_eq!(st.overall.map(|s| (s.rank, s.of)), Some((1, 3)));
+        assert_eq!(now.standings(4).overall, None);
+    }
+}
