@@ -12,6 +12,7 @@
 //! there, nothing is generated and only the demo accounts' passwords are reset.
 
 pub mod generate;
+pub mod index_data;
 pub mod names;
 pub mod pipeline;
 
