@@ -997,7 +997,8 @@ impl Generator {
         let market = uniform(r, p.market_share);
         let brand = r.random_bool(p.brand);
         let distinctive = (uniform(r, p.distinctive) * 2.0).round() / 2.0;
-        let employees_last = (main[YEARS - 1] / shares[YEARS - 1] * 100.0 / per_head).clamp(8.0, 1900.0);
+        let employees_last =
+            (main[YEARS - 1] / shares[YEARS - 1] * 100.0 / per_head).clamp(8.0, 1900.0);
 
         // IP only accumulates: fewer items in earlier years.
         let ip1_back: Vec<i32> = (1..YEARS).map(|_| int_in(r, (0, 3))).collect();

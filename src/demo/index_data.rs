@@ -110,7 +110,8 @@ impl Panel {
 
     /// The figure the index reads: the trimmed mean (the plain mean below five scores).
     pub fn value(&self) -> Option<f64> {
-        self.summary().map(|s| (s.trimmed_mean * 100.0).round() / 100.0)
+        self.summary()
+            .map(|s| (s.trimmed_mean * 100.0).round() / 100.0)
     }
 
     /// When the last score came in.
@@ -336,11 +337,7 @@ pub fn panels(
                     scored_at: (!unscored).then_some(scored_at),
                 });
             }
-            out.push(Panel {
-                year,
-                key,
-                experts,
-            });
+            out.push(Panel { year, key, experts });
         }
     }
     out
@@ -433,7 +430,11 @@ mod tests {
             let v = &by_level[&(l, k)];
             v.iter().sum::<f64>() / v.len() as f64
         };
-        for k in ["ref_first_pass_yield", "inn_new_product_share", "cap_credit_rating"] {
+        for k in [
+            "ref_first_pass_yield",
+            "inn_new_product_share",
+            "cap_credit_rating",
+        ] {
             assert!(mean(Some(Level::National), k) > mean(Some(Level::Provincial), k));
             assert!(mean(Some(Level::Provincial), k) > mean(Some(Level::InnovativeSme), k));
             assert!(mean(Some(Level::InnovativeSme), k) > mean(None, k));
@@ -463,7 +464,10 @@ mod tests {
     fn panels_mostly_agree_and_some_are_open() {
         let set = set();
         let (mut panels_n, mut spread, mut open) = (0usize, 0usize, 0usize);
-        for e in set.iter().filter(|e| e.level.is_some_and(|l| l.0 >= Level::Provincial)) {
+        for e in set
+            .iter()
+            .filter(|e| e.level.is_some_and(|l| l.0 >= Level::Provincial))
+        {
             let ps = panels(DEFAULT_SEED, e, &[2024, 2025], 2025, today());
             assert_eq!(ps.len(), 2 * 12);
             for p in &ps {
@@ -495,6 +499,9 @@ mod tests {
         }
         let share = spread as f64 / panels_n as f64;
         assert!((0.02..=0.09).contains(&share), "{spread} of {panels_n}");
-        assert_eq!(open, 6, "three open assignments on each featured SRDI enterprise");
+        assert_eq!(
+            open, 6,
+            "three open assignments on each featured SRDI enterprise"
+        );
     }
 }

@@ -292,7 +292,10 @@ pub fn set_value(
     if current == value {
         return Ok(false);
     }
-    let target = index_values::table.filter(key.0).filter(key.1).filter(key.2);
+    let target = index_values::table
+        .filter(key.0)
+        .filter(key.1)
+        .filter(key.2);
     match (current, value) {
         (Some(_), None) => {
             diesel::delete(target).execute(conn)?;
@@ -589,10 +592,16 @@ fn recompute_in(
         if this.is_none() && own.is_empty() {
             continue;
         }
-        let raw = scorer.raw(year, this.as_ref(), previous.as_ref(), &facts_of(f), |key| {
-            let i = scorer.position(key)?;
-            own.iter().find(|(j, _)| *j == i).map(|(_, v)| *v)
-        });
+        let raw = scorer.raw(
+            year,
+            this.as_ref(),
+            previous.as_ref(),
+            &facts_of(f),
+            |key| {
+                let i = scorer.position(key)?;
+                own.iter().find(|(j, _)| *j == i).map(|(_, v)| *v)
+            },
+        );
         ids.push(f.0);
         rows.push(raw);
         if n % 4096 == 0 {
@@ -692,7 +701,13 @@ pub fn rescore(conn: &mut DbConnection, enterprise_id: i32, p: Period) -> QueryR
         .score(&raw, &list)
         .map_err(|e| diesel::result::Error::QueryBuilderError(e.to_string().into()))?;
     diesel::insert_into(index_scores::table)
-        .values(new_score(enterprise_id, &period, model.id, &s, super::now()))
+        .values(new_score(
+            enterprise_id,
+            &period,
+            model.id,
+            &s,
+            super::now(),
+        ))
         .execute(conn)?;
     Ok(())
 }
@@ -901,7 +916,14 @@ impl Cache {
 type EntryRow = (
     i32,
     Option<f64>,
-    (Option<f64>, Option<f64>, Option<f64>, Option<f64>, Option<f64>, Option<f64>),
+    (
+        Option<f64>,
+        Option<f64>,
+        Option<f64>,
+        Option<f64>,
+        Option<f64>,
+        Option<f64>,
+    ),
     String,
     Option<String>,
     Option<String>,

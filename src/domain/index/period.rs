@@ -18,7 +18,9 @@ pub struct Period {
 
 /// Why a period was not understood; says what to write instead.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{0}' is not a period: write a year such as 2025 or a quarter such as 2025Q3 (years 2000 to 2100)")]
+#[error(
+    "'{0}' is not a period: write a year such as 2025 or a quarter such as 2025Q3 (years 2000 to 2100)"
+)]
 pub struct PeriodError(pub String);
 
 impl Period {
@@ -138,7 +140,18 @@ mod tests {
         for s in ["2025Q3", "2025q3", "2025-Q3", " 2025 Q3 "] {
             assert_eq!(p(s).to_string(), "2025Q3", "{s}");
         }
-        for bad in ["", "25", "2025Q5", "2025Q0", "Q3", "1999", "2101", "2025Q", "20x5", "２０２５"] {
+        for bad in [
+            "",
+            "25",
+            "2025Q5",
+            "2025Q0",
+            "Q3",
+            "1999",
+            "2101",
+            "2025Q",
+            "20x5",
+            "２０２５",
+        ] {
             let e = bad.parse::<Period>().unwrap_err();
             assert!(e.to_string().contains("2025Q3"), "{bad}: {e}");
         }

@@ -210,7 +210,11 @@ mod tests {
     fn sorted_agrees_with_standing_and_gives_quantiles() {
         let sorted = Sorted::new(GROUP.to_vec());
         for s in GROUP {
-            assert_eq!(sorted.standing(s), Some(standing(s, &GROUP).unwrap()), "{s}");
+            assert_eq!(
+                sorted.standing(s),
+                Some(standing(s, &GROUP).unwrap()),
+                "{s}"
+            );
         }
         assert_eq!(sorted.standing(75.0), None);
         assert_eq!(sorted.median(), Some(80.0));

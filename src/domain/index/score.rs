@@ -153,7 +153,10 @@ impl Scorer {
             .collect();
         let scored = aggregate::aggregate(
             &self.tree,
-            |key| self.position(key).and_then(|i| points.get(i).copied().flatten()),
+            |key| {
+                self.position(key)
+                    .and_then(|i| points.get(i).copied().flatten())
+            },
             self.min_coverage,
         )?;
         Ok(EnterpriseScore {
@@ -242,7 +245,12 @@ mod tests {
                 dim(
                     "d2",
                     0.4,
-                    vec![indicator("c", Direction::LowerIsBetter, Method::Efficacy, 1.0)],
+                    vec![indicator(
+                        "c",
+                        Direction::LowerIsBetter,
+                        Method::Efficacy,
+                        1.0,
+                    )],
                 ),
             ],
         })
@@ -288,10 +296,15 @@ mod tests {
     #[test]
     fn a_late_value_is_clamped_to_the_fixed_scale() {
         let s = small();
-        let rows = [vec![Some(10.0), Some(6.0), Some(20.0)], vec![Some(20.0), Some(2.0), Some(40.0)]];
+        let rows = [
+            vec![Some(10.0), Some(6.0), Some(20.0)],
+            vec![Some(20.0), Some(2.0), Some(40.0)],
+        ];
         let list = s.reference_list(&s.references(rows.iter().map(Vec::as_slice)));
         // a = 50 is beyond the period's maximum of 20: 100 points, not 400.
-        let late = s.score(&[Some(50.0), Some(8.0), Some(10.0)], &list).unwrap();
+        let late = s
+            .score(&[Some(50.0), Some(8.0), Some(10.0)], &list)
+            .unwrap();
         assert_eq!(late.points, vec![Some(100.0), Some(100.0), Some(100.0)]);
         assert_eq!(late.total, Some(100.0));
     }
