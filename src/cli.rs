@@ -45,9 +45,11 @@ pub enum Command {
     ///
     /// The default data set is 1,335 Qingdao enterprises: the seed's 16 national, 104
     /// provincial and 515 municipal SRDI enterprises, 400 innovative SMEs and 300 without
-    /// a title, with titles, board history and three years of annual data, and IPO
-    /// cultivation (a third of them in the pipeline, with timelines, proposals waiting
-    /// for the official, tasks, plans, partner institutions and the plan's targets).
+    /// a title, with titles, board history and four years of annual data, the
+    /// development index for each of those years (entered values, expert scores for the
+    /// provincial and national ones, scores computed), and IPO cultivation (a third of
+    /// them in the pipeline, with timelines, proposals waiting for the official, tasks,
+    /// plans, partner institutions and the plan's targets).
     /// Loading into a database that already has the demo data only resets the demo
     /// passwords.
     Demo {
@@ -55,7 +57,8 @@ pub enum Command {
         #[arg(long, env = "SRDI_BIND", default_value = config::DEFAULT_BIND)]
         bind: String,
         /// Generate this many enterprises instead of the default set, in the same
-        /// proportions (for benchmarks; stored rubric results are left out).
+        /// proportions (for benchmarks; stored rubric results and expert scores are
+        /// left out, index values are entered for the latest year only).
         #[arg(long, value_parser = clap::value_parser!(u32).range(10..=2_000_000))]
         enterprises: Option<u32>,
         /// Seed of the generator: the same seed gives the same enterprises.
@@ -201,7 +204,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             match &loaded.generated {
                 Some(r) => println!(
                     "loaded {} enterprises, {} titles, {} years of annual data, {} board entries, \
-                     {} rubric results, {} cultivation moves, {} proposals and {} tasks in {:.1}s",
+                     {} rubric results, {} cultivation moves, {} proposals, {} tasks, {} index \
+                     values, {} expert scores ({} assignments open) and index scores for {} \
+                     periods in {:.1}s",
                     r.enterprises,
                     r.titles,
                     r.annual_rows,
@@ -210,6 +215,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     r.cultivation_events,
                     r.proposals,
                     r.tasks,
+                    r.index_values,
+                    r.expert_scores,
+                    r.open_assignments,
+                    r.scored_periods,
                     r.elapsed.as_secs_f64()
                 ),
                 None => println!("demo data already loaded; demo passwords reset"),

@@ -1,6 +1,7 @@
 //! The demo data generator: a seeded, deterministic stream of realistic Qingdao
-//! enterprises, each with its record, titles (and their events), board history and
-//! three years of annual data. Pure: no database; `demo` stores what it yields.
+//! enterprises, each with its record, titles (and their events), board history,
+//! four years of annual data. Pure: no database; `demo` stores what it yields
+//! (with the index data of [`super::index_data`]).
 //!
 //! The default set reproduces the seed's numbers exactly: 16 national "little giants",
 //! 104 provincial and 515 municipal SRDI enterprises with their title in force today,
@@ -43,6 +44,8 @@ pub const DEFAULT_COUNT: usize =
     SEED_NATIONAL + SEED_PROVINCIAL + SEED_MUNICIPAL + SEED_INNOVATIVE + SEED_UNTITLED;
 /// The smallest set that still holds the three featured enterprises.
 pub const MIN_COUNT: usize = 10;
+/// Years of annual data per enterprise, ending last year (the index's periods).
+pub const YEARS: usize = 4;
 /// The default seed (the board's opening day).
 pub const DEFAULT_SEED: u64 = 20_220_708;
 
@@ -260,6 +263,11 @@ const FEATURED: [Featured; 3] = [
         contact_email: "service@zhilian-soft.example.cn",
     },
 ];
+
+/// One of the hand-written enterprises the README points to.
+pub fn is_featured(e: &GenEnterprise) -> bool {
+    FEATURED.iter().any(|f| f.name == e.data.name)
+}
 
 /// The credit code of the enterprise the demo's enterprise account belongs to; its
 /// presence means the demo data is already loaded.
@@ -954,20 +962,20 @@ impl Generator {
         }
     }
 
-    /// Three years of figures ending last year, shaped by the level.
+    /// [`YEARS`] years of figures ending last year, shaped by the level.
     fn years(&mut self, level: Option<Level>, missing: bool) -> Vec<AnnualFigures> {
         let p = profile(level);
         let last = self.today.year() - 1;
         let r = &mut self.rng;
         let share_base = uniform(r, p.main_share);
         let share_hi = p.main_share.1.min(100.0);
-        let shares: Vec<f64> = (0..3)
+        let shares: Vec<f64> = (0..YEARS)
             .map(|_| (share_base + uniform(r, (-2.0, 2.0))).clamp(p.main_share.0, share_hi))
             .collect();
         // Main-business revenue backwards from last year by the yearly growth.
-        let mut main = [0.0f64; 3];
-        main[2] = log_uniform(r, p.revenue) * shares[2] / 100.0;
-        for i in (0..2).rev() {
+        let mut main = [0.0f64; YEARS];
+        main[YEARS - 1] = log_uniform(r, p.revenue) * shares[YEARS - 1] / 100.0;
+        for i in (0..YEARS - 1).rev() {
             main[i] = main[i + 1] / (1.0 + uniform(r, p.growth) / 100.0);
         }
         let rd_base = uniform(r, p.rd);
@@ -989,14 +997,15 @@ impl Generator {
         let market = uniform(r, p.market_share);
         let brand = r.random_bool(p.brand);
         let distinctive = (uniform(r, p.distinctive) * 2.0).round() / 2.0;
-        let employees_last = (main[2] / shares[2] * 100.0 / per_head).clamp(8.0, 1900.0);
+        let employees_last =
+            (main[YEARS - 1] / shares[YEARS - 1] * 100.0 / per_head).clamp(8.0, 1900.0);
 
         // IP only accumulates: fewer items in earlier years.
-        let ip1_back = [int_in(r, (0, 3)), int_in(r, (0, 3))];
-        let ip2_back = [int_in(r, (0, 5)), int_in(r, (0, 5))];
-        let mut out = Vec::with_capacity(3);
-        for i in 0..3 {
-            let back = (2 - i) as i32;
+        let ip1_back: Vec<i32> = (1..YEARS).map(|_| int_in(r, (0, 3))).collect();
+        let ip2_back: Vec<i32> = (1..YEARS).map(|_| int_in(r, (0, 5))).collect();
+        let mut out = Vec::with_capacity(YEARS);
+        for i in 0..YEARS {
+            let back = (YEARS - 1 - i) as i32;
             let revenue = money(main[i] / shares[i] * 100.0);
             let main_revenue = money(main[i]).min(revenue);
             let rd_pct = (rd_base + uniform(r, (-0.4, 0.4))).clamp(p.rd.0, p.rd.1);
@@ -1045,7 +1054,7 @@ impl Generator {
             });
         }
         if missing {
-            let y = &mut out[2];
+            let y = &mut out[YEARS - 1];
             match r.random_range(0..5) {
                 0 => y.market_share = None,
                 1 => {
@@ -1520,11 +1529,11 @@ mod tests {
                 "{}",
                 d.name
             );
-            assert_eq!(e.years.len(), 3);
+            assert_eq!(e.years.len(), YEARS);
             let last = day.year() - 1;
             assert_eq!(
                 e.years.iter().map(|y| y.year).collect::<Vec<_>>(),
-                vec![last - 2, last - 1, last]
+                vec![last - 3, last - 2, last - 1, last]
             );
             for y in &e.years {
                 assert!(annual::check(y, day.year()).is_empty(), "{} {y:?}", d.name);
@@ -1542,8 +1551,8 @@ mod tests {
                 assert!(w[0].ip_class1 <= w[1].ip_class1, "IP only accumulates");
                 assert!(w[0].ip_class2 <= w[1].ip_class2);
             }
-            let latest = &e.years[2];
-            let r = annual::ratios(latest, Some(&e.years[1]));
+            let latest = &e.years[3];
+            let r = annual::ratios(latest, Some(&e.years[2]));
             if e.level.is_some_and(|l| l.0 == Level::National) {
                 let rev = latest.revenue.unwrap();
                 assert!((95_000_000..=2_100_000_000).contains(&rev), "{rev}");

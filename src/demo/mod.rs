@@ -1,8 +1,10 @@
 //! Demo data: one account per role (and a district-limited official) with known
 //! passwords, and a realistic set of Qingdao enterprises (the seed's 16 national,
 //! 104 provincial and 515 municipal SRDI enterprises, innovative SMEs and untitled
-//! ones) with titles, board history, three years of annual data and stored rubric
-//! results, and their IPO cultivation: partner institutions, a third of the
+//! ones) with titles, board history, four years of annual data and stored rubric
+//! results, development-index data for each of those years (entered values, expert
+//! panels' scores for the provincial and national ones, with a few assignments still
+//! open for `expert`) and scores computed for every period, and their IPO cultivation: partner institutions, a third of the
 //! enterprises in the pipeline with their timelines, proposals (some waiting for the
 //! official), checklist ticks, intermediaries, plans, the staff counsellor's tasks and
 //! the three-year plan's targets. `--enterprises N` makes a bigger set of the same
@@ -12,6 +14,7 @@
 //! there, nothing is generated and only the demo accounts' passwords are reset.
 
 pub mod generate;
+pub mod index_data;
 pub mod names;
 pub mod pipeline;
 
@@ -19,13 +22,15 @@ use std::collections::HashMap;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::auth::password;
 use crate::db::{Db, DbConnection, write_transaction};
 use crate::domain::assessment;
 use crate::domain::cultivation::{Decision, Step};
 use crate::domain::district::DistrictCode;
+use crate::domain::index::period::Period;
+use crate::domain::qualification::Level;
 use crate::domain::role::Role;
 use crate::domain::rubric::{self, RubricDef};
 use crate::domain::username::Username;
@@ -38,8 +43,10 @@ use crate::models::seed::{
     NewIntermediaryRow, NewPartnerRow, NewPlanRow, NewPlanTargetRow, NewProposalRow,
     NewRubricResultRow, NewTaskRow, NewTickRow, NewTitleEventRow, NewTitleRow,
 };
+use crate::models::seed::{NewAssignmentRow, NewIndexValueRow};
 use crate::models::user::{NewUser, User};
 use generate::{GenEnterprise, Generator};
+use index_data::{GenValue, Panel};
 use names::PARTNERS;
 
 /// A demo account as printed at start.
@@ -77,7 +84,7 @@ const fn account(
     }
 }
 
-const ACCOUNTS: [Account; 6] = [
+const ACCOUNTS: [Account; 10] = [
     account("admin", "系统管理员", Role::Admin, "Haier-Bridge-2026"),
     account(
         "staff",
@@ -105,6 +112,30 @@ const ACCOUNTS: [Account; 6] = [
         "赵明（评审专家）",
         Role::Expert,
         "Laoshan-Peak-2026",
+    ),
+    account(
+        "expert2",
+        "孙立群（评审专家）",
+        Role::Expert,
+        "Fushan-Bay-2026",
+    ),
+    account(
+        "expert3",
+        "高文博（评审专家）",
+        Role::Expert,
+        "Xiaoyu-Hill-2026",
+    ),
+    account(
+        "expert4",
+        "周慧敏（评审专家）",
+        Role::Expert,
+        "Badaguan-Villa-2026",
+    ),
+    account(
+        "expert5",
+        "吴振宇（评审专家）",
+        Role::Expert,
+        "Tangdao-Bay-2026",
     ),
     Account {
         bound: true,
@@ -152,15 +183,26 @@ pub struct LoadReport {
     pub cultivation_events: usize,
     pub proposals: usize,
     pub tasks: usize,
+    /// Stored index values: entered or imported, and expert panels' figures.
+    pub index_values: usize,
+    /// Expert assignments with a score.
+    pub expert_scores: usize,
+    /// Expert assignments still to score.
+    pub open_assignments: usize,
+    /// Periods whose index scores were computed.
+    pub scored_periods: usize,
     pub elapsed: Duration,
 }
 
-/// The demo accounts the cultivation data names: the staff counsellor who proposes,
-/// ticks and owns the tasks, and the official who decides.
+/// The demo accounts the data names: the staff counsellor who proposes, ticks, owns
+/// the tasks and enters index data, the official who decides, the admin who assigns
+/// experts and the experts (`expert` first).
 #[derive(Debug, Clone, Copy)]
 struct Crew {
     staff: i32,
     official: i32,
+    admin: i32,
+    experts: [i32; index_data::EXPERTS],
 }
 
 /// The accounts to print, and what was generated (`None`: already loaded).
@@ -228,6 +270,14 @@ pub fn load_with(db: &Db, opts: &DemoOptions) -> Result<Loaded, AppError> {
         Ok::<_, AppError>(Crew {
             staff: id("staff")?,
             official: id("official")?,
+            admin: id("admin")?,
+            experts: [
+                id("expert")?,
+                id("expert2")?,
+                id("expert3")?,
+                id("expert4")?,
+                id("expert5")?,
+            ],
         })
     })?;
     let generated = if wanted {
@@ -302,10 +352,49 @@ struct Evaluated {
     json: String,
 }
 
-/// A batch of generated enterprises with their rubric results (one list each).
+/// A batch of generated enterprises with their rubric results, entered index values
+/// and expert panels (one list each).
 struct Prepared {
     enterprises: Vec<GenEnterprise>,
     results: Vec<Vec<Evaluated>>,
+    values: Vec<Vec<GenValue>>,
+    panels: Vec<Vec<Panel>>,
+}
+
+/// Which years get which index data.
+#[derive(Debug, Clone)]
+struct IndexPlan {
+    /// Every year with annual data (each becomes a scored period).
+    periods: Vec<i32>,
+    /// Years with entered values.
+    entered: Vec<i32>,
+    /// Years with expert panels (for enterprises with a provincial title or better).
+    panels: Vec<i32>,
+}
+
+impl IndexPlan {
+    /// The default set gets entered values for every year and expert panels for the
+    /// latest two; a bigger set only entered values for the latest year, no panels.
+    fn for_options(opts: &DemoOptions, today: NaiveDate) -> IndexPlan {
+        let last = today.year() - 1;
+        let periods: Vec<i32> = (last + 1 - generate::YEARS as i32..=last).collect();
+        match opts.enterprises {
+            None => IndexPlan {
+                entered: periods.clone(),
+                panels: vec![last - 1, last],
+                periods,
+            },
+            Some(_) => IndexPlan {
+                entered: vec![last],
+                panels: Vec::new(),
+                periods,
+            },
+        }
+    }
+
+    fn latest(&self) -> i32 {
+        self.periods.last().copied().unwrap_or_default()
+    }
 }
 
 /// The results `models::rubric::refresh_results` would store for every year of `e`:
@@ -347,16 +436,23 @@ fn generate_into(
         today: today(),
     };
     let mut report = LoadReport::default();
+    let plan = IndexPlan::for_options(opts, gen_opts.today);
     let factor = gen_opts.count.max(generate::MIN_COUNT) as f64 / generate::DEFAULT_COUNT as f64;
     let partner_ids = write_transaction(conn, |c| {
         let ids = store_partners(c, &mut report)?;
         store_targets(c, factor, crew)?;
+        for &year in &plan.periods {
+            crate::models::index::ensure_period(c, Period::year(year))?;
+        }
         Ok::<_, AppError>(ids)
     })?;
     let all_defs = crate::models::rubric::definitions(conn)?;
     let with_results = opts.rubric_results;
     let (tx, rx) = mpsc::sync_channel::<Prepared>(2);
+    let (seed, today) = (gen_opts.seed, gen_opts.today);
+    let producer_plan = plan.clone();
     let producer = std::thread::spawn(move || {
+        let plan = producer_plan;
         let defs = crate::models::rubric::latest_versions(&all_defs);
         let mut generator = Generator::new(&gen_opts);
         loop {
@@ -374,11 +470,27 @@ fn generate_into(
                     }
                 })
                 .collect();
+            let values = enterprises
+                .iter()
+                .map(|e| index_data::entered(seed, e, &plan.entered, today))
+                .collect();
+            let panels = enterprises
+                .iter()
+                .map(|e| {
+                    if e.level.is_some_and(|l| l.0 >= Level::Provincial) {
+                        index_data::panels(seed, e, &plan.panels, plan.latest(), today)
+                    } else {
+                        Vec::new()
+                    }
+                })
+                .collect();
             // The receiver gone means the writer failed; it reports why.
             if tx
                 .send(Prepared {
                     enterprises,
                     results,
+                    values,
+                    panels,
                 })
                 .is_err()
             {
@@ -390,6 +502,7 @@ fn generate_into(
     for batch in rx.iter() {
         let stored = write_transaction(conn, |c| {
             let ids = store(c, &batch, &mut report)?;
+            store_index(c, &batch, &ids, &plan, crew, &mut report)?;
             store_cultivation(c, &batch.enterprises, &ids, &partner_ids, crew, &mut report)
         });
         if let Err(e) = stored {
@@ -405,6 +518,21 @@ fn generate_into(
         return Err(AppError::Internal(anyhow::anyhow!(
             "the demo data generator stopped unexpectedly"
         )));
+    }
+    // Scores for every period on first run.
+    let actor = Actor {
+        user_id: None,
+        name: "demo".into(),
+        ip: "local".into(),
+    };
+    for &year in &plan.periods {
+        crate::models::index::recompute_period(
+            conn,
+            &actor,
+            Period::year(year),
+            &mut |_, _, _| {},
+        )?;
+        report.scored_periods += 1;
     }
     report.elapsed = started.elapsed();
     Ok(report)
@@ -572,6 +700,87 @@ fn store(
     report.enterprises += es.len();
     report.titles += titles.len();
     Ok(enterprise_ids)
+}
+
+/// Writes the index data of a stored batch: entered values (the latest year entered
+/// by the staff counsellor, earlier ones imported), expert assignments and the
+/// panels' figures.
+fn store_index(
+    conn: &mut DbConnection,
+    batch: &Prepared,
+    enterprise_ids: &[i32],
+    plan: &IndexPlan,
+    crew: Crew,
+    report: &mut LoadReport,
+) -> Result<(), AppError> {
+    let periods: HashMap<i32, String> = plan
+        .periods
+        .iter()
+        .map(|&y| (y, Period::year(y).to_string()))
+        .collect();
+    let period = |year: i32| {
+        periods
+            .get(&year)
+            .map(String::as_str)
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no index period for {year}")))
+    };
+    let latest = plan.latest();
+    let mut values = Vec::new();
+    for (vs, &eid) in batch.values.iter().zip(enterprise_ids) {
+        for v in vs {
+            let entered = v.year == latest;
+            values.push(NewIndexValueRow {
+                enterprise_id: eid,
+                period: period(v.year)?,
+                indicator: v.key,
+                value: v.value,
+                source: if entered { "entered" } else { "imported" },
+                updated_by: entered.then_some(crew.staff),
+                updated_at: v.at,
+            });
+        }
+    }
+    let mut assignments = Vec::new();
+    for (ps, &eid) in batch.panels.iter().zip(enterprise_ids) {
+        for p in ps {
+            let period = period(p.year)?;
+            for s in &p.experts {
+                let expert_id = crew.experts.get(s.expert).copied().ok_or_else(|| {
+                    AppError::Internal(anyhow::anyhow!("no demo expert {}", s.expert))
+                })?;
+                assignments.push(NewAssignmentRow {
+                    expert_id,
+                    enterprise_id: eid,
+                    period,
+                    indicator: p.key,
+                    assigned_by: Some(crew.admin),
+                    assigned_at: s.assigned_at,
+                    score: s.score,
+                    comment: "",
+                    scored_at: s.scored_at,
+                });
+                if s.score.is_some() {
+                    report.expert_scores += 1;
+                } else {
+                    report.open_assignments += 1;
+                }
+            }
+            if let (Some(value), Some(at)) = (p.value(), p.last_scored()) {
+                values.push(NewIndexValueRow {
+                    enterprise_id: eid,
+                    period,
+                    indicator: p.key,
+                    value,
+                    source: "expert",
+                    updated_by: None,
+                    updated_at: at,
+                });
+            }
+        }
+    }
+    report.index_values += seed::insert_index_values(conn, &values)?;
+    seed::insert_assignments(conn, &assignments)?;
+    Ok(())
 }
 
 /// Inserts the partner institutions that are not there yet; returns the id of each

@@ -8,8 +8,8 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::schema::{
     annual_data, board_entries, cultivation_events, cultivation_intermediaries, cultivation_plans,
-    cultivation_proposals, cultivation_tasks, enterprises, gate_ticks, partners, plan_targets,
-    qualification_events, qualifications, rubric_results,
+    cultivation_proposals, cultivation_tasks, enterprises, expert_assignments, gate_ticks,
+    index_values, partners, plan_targets, qualification_events, qualifications, rubric_results,
 };
 
 /// Bound values per statement: SQLite allows 32,766 and PostgreSQL 65,535.
@@ -497,4 +497,48 @@ pub fn insert_plan_targets(
     rows: &[NewPlanTargetRow<'_>],
 ) -> QueryResult<usize> {
     Ok(insert_chunks!(conn, plan_targets::table, rows, 5))
+}
+
+/// A stored index value (entered, imported or an expert panel's figure).
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = index_values, treat_none_as_default_value = false)]
+pub struct NewIndexValueRow<'a> {
+    pub enterprise_id: i32,
+    pub period: &'a str,
+    pub indicator: &'a str,
+    pub value: f64,
+    pub source: &'a str,
+    pub updated_by: Option<i32>,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Inserts index values (their periods must exist).
+pub fn insert_index_values(
+    conn: &mut DbConnection,
+    rows: &[NewIndexValueRow<'_>],
+) -> QueryResult<usize> {
+    Ok(insert_chunks!(conn, index_values::table, rows, 7))
+}
+
+/// An expert's assignment, scored or not.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = expert_assignments, treat_none_as_default_value = false)]
+pub struct NewAssignmentRow<'a> {
+    pub expert_id: i32,
+    pub enterprise_id: i32,
+    pub period: &'a str,
+    pub indicator: &'a str,
+    pub assigned_by: Option<i32>,
+    pub assigned_at: NaiveDateTime,
+    pub score: Option<f64>,
+    pub comment: &'a str,
+    pub scored_at: Option<NaiveDateTime>,
+}
+
+/// Inserts expert assignments (their periods must exist).
+pub fn insert_assignments(
+    conn: &mut DbConnection,
+    rows: &[NewAssignmentRow<'_>],
+) -> QueryResult<usize> {
+    Ok(insert_chunks!(conn, expert_assignments::table, rows, 9))
 }

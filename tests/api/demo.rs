@@ -1,7 +1,8 @@
 //! The demo data set on a fresh database: the seed's numbers, valid credit codes, the
 //! enterprise account bound to its enterprise, stored levels and rubric results equal
-//! to what the app computes, cultivation data the app's own checks accept, and a
-//! second load that adds nothing.
+//! to what the app computes, cultivation data the app's own checks accept, index
+//! scores for every year of annual data (with expert scores and open assignments), and
+//! a second load that adds nothing; a bigger set is scored for every period too.
 
 use chrono::{Datelike, NaiveDate};
 use diesel::dsl::count_star;
@@ -20,8 +21,9 @@ use srdi_board::models::user::User;
 use srdi_board::models::{qualification, rubric};
 use srdi_board::schema::{
     annual_data, board_entries, cultivation_events, cultivation_intermediaries, cultivation_plans,
-    cultivation_proposals, cultivation_tasks, enterprises, gate_ticks, partners, plan_targets,
-    qualification_events, qualifications, rubric_results, users,
+    cultivation_proposals, cultivation_tasks, enterprises, expert_assignments, gate_ticks,
+    index_periods, index_scores, index_values, partners, plan_targets, qualification_events,
+    qualifications, rubric_results, users,
 };
 use srdi_board::startup;
 
@@ -54,6 +56,9 @@ fn row_counts(conn: &mut DbConnection) -> Vec<i64> {
         cultivation_tasks::table.count().get_result(conn).unwrap(),
         gate_ticks::table.count().get_result(conn).unwrap(),
         plan_targets::table.count().get_result(conn).unwrap(),
+        index_values::table.count().get_result(conn).unwrap(),
+        index_scores::table.count().get_result(conn).unwrap(),
+        expert_assignments::table.count().get_result(conn).unwrap(),
     ]
 }
 
@@ -89,7 +94,7 @@ fn the_default_demo_has_the_seeds_numbers_and_loads_once() {
     let loaded = demo::load_with(&db, &DemoOptions::default()).expect("load");
     let report = loaded.generated.expect("a fresh database gets the data");
     assert_eq!(report.enterprises, 1335);
-    assert_eq!(loaded.accounts.len(), 6);
+    assert_eq!(loaded.accounts.len(), 10);
     let mut conn = db.conn().unwrap();
 
     // The seed's numbers, by current level.
@@ -167,14 +172,14 @@ fn the_default_demo_has_the_seeds_numbers_and_loads_once() {
         .chain(stored.iter().step_by(67).map(|s| s.0))
         .collect();
     let before: Vec<Snapshot> = sample.iter().map(|id| results_of(&mut conn, *id)).collect();
-    assert_eq!(before[0].len(), 9, "three rubrics for each of three years");
+    assert_eq!(before[0].len(), 12, "three rubrics for each of four years");
     write_transaction(&mut conn, |c| {
         for (id, _, _) in &stored {
             qualification::refresh_level(c, *id, today)?;
         }
         for id in &sample {
             let e = Enterprise::find(c, &DataScope::All, *id)?.unwrap();
-            for year in today.year() - 3..today.year() {
+            for year in today.year() - 4..today.year() {
                 rubric::refresh_results(c, &e, year)?;
             }
         }
@@ -203,7 +208,167 @@ fn the_default_demo_has_the_seeds_numbers_and_loads_once() {
     let account = User::by_username(&mut conn, "enterprise").unwrap().unwrap();
     assert_eq!(account.enterprise_id, Some(mine.id));
 
+    index_is_there(&mut conn, &report, today);
     cultivation_is_there_and_passes_the_apps_checks(&mut conn, &mine, today);
+}
+
+/// Every year of annual data is a scored period for every enterprise that has it;
+/// titles show in the totals; experts have scored the provincial and national
+/// enterprises and `expert` has work waiting.
+fn index_is_there(conn: &mut DbConnection, report: &demo::LoadReport, today: NaiveDate) {
+    let last = today.year() - 1;
+    let periods: Vec<String> = (last - 3..=last).map(|y| y.to_string()).collect();
+    let computed: Vec<String> = index_periods::table
+        .filter(index_periods::computed_at.is_not_null())
+        .select(index_periods::period)
+        .order(index_periods::period)
+        .load(conn)
+        .unwrap();
+    assert_eq!(computed, periods);
+    assert_eq!(report.scored_periods, 4);
+
+    // Every (enterprise, year) of annual data has a score row.
+    let mut annual: Vec<(i32, String)> = annual_data::table
+        .select((annual_data::enterprise_id, annual_data::year))
+        .load::<(i32, i32)>(conn)
+        .unwrap()
+        .into_iter()
+        .map(|(e, y)| (e, y.to_string()))
+        .collect();
+    let mut scored: Vec<(i32, String)> = index_scores::table
+        .select((index_scores::enterprise_id, index_scores::period))
+        .load(conn)
+        .unwrap();
+    annual.sort();
+    scored.sort();
+    assert_eq!(annual.len(), 1335 * 4);
+    assert_eq!(scored, annual);
+
+    // National enterprises stand above innovative SMEs in the latest period.
+    let median = |conn: &mut DbConnection, level: &str| {
+        let mut totals: Vec<f64> = index_scores::table
+            .inner_join(enterprises::table)
+            .filter(index_scores::period.eq(last.to_string()))
+            .filter(enterprises::current_level.eq(level))
+            .select(index_scores::total)
+            .load::<Option<f64>>(conn)
+            .unwrap()
+            .into_iter()
+            .flatten()
+            .collect();
+        assert!(totals.len() > 10, "{level}: {} totals", totals.len());
+        totals.sort_by(f64::total_cmp);
+        totals[totals.len() / 2]
+    };
+    let national = median(conn, "national");
+    let provincial = median(conn, "provincial");
+    let innovative = median(conn, "innovative_sme");
+    assert!(
+        national > provincial && provincial > innovative,
+        "{national} {provincial} {innovative}"
+    );
+
+    // Totals move between periods (there are movers).
+    let totals: Vec<(i32, String, Option<f64>)> = index_scores::table
+        .select((
+            index_scores::enterprise_id,
+            index_scores::period,
+            index_scores::total,
+        ))
+        .order((index_scores::enterprise_id, index_scores::period))
+        .load(conn)
+        .unwrap();
+    let at = |id: i32, p: &str| {
+        totals
+            .iter()
+            .find(|(e, q, _)| *e == id && q == p)
+            .and_then(|t| t.2)
+    };
+    // Four rows an enterprise: every ninth enterprise.
+    let ids: Vec<i32> = totals.iter().step_by(4 * 9).map(|t| t.0).collect();
+    let moved = ids
+        .iter()
+        .filter(|&&id| {
+            let (a, b) = (at(id, &periods[2]), at(id, &periods[3]));
+            a.zip(b).is_some_and(|(a, b)| (a - b).abs() > 0.5)
+        })
+        .count();
+    assert!(moved * 2 > ids.len(), "{moved} of {} moved", ids.len());
+
+    // Stored values by source: entered this year, imported before, expert figures.
+    let by_source: Vec<(String, String, i64)> = index_values::table
+        .group_by((index_values::source, index_values::period))
+        .select((index_values::source, index_values::period, count_star()))
+        .load(conn)
+        .unwrap();
+    let n = |source: &str, period: &str| {
+        by_source
+            .iter()
+            .find(|(s, p, _)| s == source && p == period)
+            .map_or(0, |r| r.2)
+    };
+    let full = 1335 * 21;
+    for p in &periods[..3] {
+        let v = n("imported", p);
+        assert!(v > full * 90 / 100 && v < full, "{p}: {v} imported");
+        assert_eq!(n("entered", p), 0);
+    }
+    let v = n("entered", &periods[3]);
+    assert!(v > full * 90 / 100 && v < full, "{v} entered");
+    assert_eq!(n("expert", &periods[0]) + n("expert", &periods[1]), 0);
+    assert!(n("expert", &periods[2]) >= 120 * 12 - 6);
+    assert!(n("expert", &periods[3]) >= 120 * 12 - 6);
+    let total: i64 = by_source.iter().map(|r| r.2).sum();
+    assert_eq!(total as usize, report.index_values);
+
+    // Scores behind the expert figures; `expert` has six waiting in the latest period.
+    let expert = User::by_username(conn, "expert").unwrap().unwrap();
+    let open: Vec<(i32, String)> = expert_assignments::table
+        .filter(expert_assignments::score.is_null())
+        .select((expert_assignments::expert_id, expert_assignments::period))
+        .load(conn)
+        .unwrap();
+    assert_eq!(open.len(), 6);
+    assert!(
+        open.iter()
+            .all(|(e, p)| *e == expert.id && *p == periods[3])
+    );
+    let scored: i64 = expert_assignments::table
+        .filter(expert_assignments::score.is_not_null())
+        .count()
+        .get_result(conn)
+        .unwrap();
+    assert_eq!(scored as usize, report.expert_scores);
+    assert!(scored >= 120 * 12 * 2 * 3);
+    for name in ["expert2", "expert3", "expert4", "expert5"] {
+        let u = User::by_username(conn, name).unwrap().unwrap();
+        assert_eq!(u.role, Role::Expert);
+    }
+}
+
+#[test]
+fn a_bigger_set_is_scored_for_every_period() {
+    let test_db = TestDb::new();
+    let db = Db::connect(&test_db.url, 2).expect("connect");
+    startup::prepare_database(&db).expect("migrate");
+    let options = DemoOptions {
+        enterprises: Some(60),
+        rubric_results: false,
+        ..DemoOptions::default()
+    };
+    let report = demo::load_with(&db, &options).unwrap().generated.unwrap();
+    assert_eq!(report.scored_periods, 4);
+    assert_eq!(report.expert_scores, 0);
+    let mut conn = db.conn().unwrap();
+    let last = demo::today().year() - 1;
+    let periods: Vec<String> = index_values::table
+        .select(index_values::period)
+        .distinct()
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(periods, vec![last.to_string()]);
+    let scores: i64 = index_scores::table.count().get_result(&mut conn).unwrap();
+    assert_eq!(scores, 60 * 4);
 }
 
 /// Every cultivation page has something to show, and the app's own checks accept the
