@@ -444,14 +444,19 @@ fn index_command(db: &Db, command: IndexCommand) -> anyhow::Result<()> {
         })?;
         bar.finish_and_clear();
         println!(
-            "{}: scored {} of {} active enterprises ({} with a total) from {} figures with model v{} in {:.1}s",
+            "{}: scored {} of {} active enterprises ({} with a total) from {} figures with model v{} in {:.1}s ({})",
             done.period,
             done.scored,
             done.enterprises,
             done.with_total,
             done.values,
             done.model_version,
-            done.seconds
+            done.seconds,
+            done.phases
+                .iter()
+                .map(|(name, secs)| format!("{name} {secs:.1}s"))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     Ok(())

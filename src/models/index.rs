@@ -507,6 +507,8 @@ pub struct Recomputed {
     pub values: usize,
     pub model_version: i32,
     pub seconds: f64,
+    /// Seconds spent per phase: load, derive, clear, score, write.
+    pub phases: Vec<(&'static str, f64)>,
 }
 
 /// Progress of a full computation: (phase, done, of).
@@ -591,6 +593,13 @@ fn recompute_in(
         }
     }
     progress("load", 1, 1);
+    let mut phases = Vec::new();
+    let mut lap = started;
+    let mut mark = |name: &'static str| {
+        phases.push((name, lap.elapsed().as_secs_f64()));
+        lap = Instant::now();
+    };
+    mark("load");
 
     // Raw figures of every enterprise that has any for the period.
     let mut ids = Vec::with_capacity(facts.len());
@@ -621,12 +630,16 @@ fn recompute_in(
     let values = rows.iter().map(|r| r.iter().flatten().count()).sum();
     let references = scorer.references(rows.iter().map(Vec::as_slice));
     let list = scorer.reference_list(&references);
+    mark("derive");
 
     diesel::delete(index_scores::table.filter(index_scores::period.eq(&period))).execute(conn)?;
+    mark("clear");
+    let (mut scoring, mut writing) = (0.0, 0.0);
     let at = super::now();
     let mut with_total = 0;
     const BATCH: usize = 2048;
     for (b, (id_chunk, row_chunk)) in ids.chunks(BATCH).zip(rows.chunks(BATCH)).enumerate() {
+        let t = Instant::now();
         let mut batch = Vec::with_capacity(id_chunk.len());
         for (id, raw) in id_chunk.iter().zip(row_chunk) {
             let s = scorer
@@ -635,10 +648,16 @@ fn recompute_in(
             with_total += usize::from(s.total.is_some());
             batch.push(new_score(*id, &period, model.id, &s, at));
         }
+        let t2 = Instant::now();
+        scoring += (t2 - t).as_secs_f64();
         insert_chunks!(conn, index_scores::table, &batch, 13);
+        writing += t2.elapsed().as_secs_f64();
         progress("score", (b + 1) * BATCH.min(ids.len()), ids.len());
     }
     progress("score", ids.len(), ids.len());
+    drop(mark);
+    phases.push(("score", scoring));
+    phases.push(("write", writing));
     diesel::update(index_periods::table.filter(index_periods::period.eq(&period)))
         .set((
             index_periods::model_id.eq(model.id),
@@ -655,6 +674,7 @@ fn recompute_in(
         values,
         model_version: model.version,
         seconds: started.elapsed().as_secs_f64(),
+        phases,
     })
 }
 
