@@ -69,6 +69,8 @@ pub struct AssignForm {
 pub struct ListQuery {
     pub period: Option<String>,
     pub expert: Option<String>,
+    /// Review page: `all` lists every panel; otherwise the flagged ones only.
+    pub show: Option<String>,
 }
 
 /// The assignment page: form and list.
@@ -518,6 +520,11 @@ pub struct ReviewPage {
     pub panels: Vec<Panel>,
     pub labels: HashMap<String, String>,
     pub threshold: f64,
+    /// Every panel is listed (not only the flagged ones).
+    pub all: bool,
+    /// Panels in the period (in scope) and how many of them are flagged.
+    pub total: usize,
+    pub flagged: usize,
 }
 
 impl ReviewPage {
@@ -568,7 +575,7 @@ pub async fn review(
                 .map(|p| p.to_string())
                 .or_else(|| periods.last().cloned())
                 .unwrap_or_default();
-            let panels = experts::review(conn, &period)?
+            let panels: Vec<experts::Panel> = experts::review(conn, &period)?
                 .into_iter()
                 .filter(|p| scope.allows(p.enterprise_id, &p.district_code))
                 .collect();
@@ -581,7 +588,17 @@ pub async fn review(
         .map(|i| (i.key.clone(), label_of(&ctx, i)))
         .collect();
     let bad = matches!(parsed, Some(Err(_)));
+    let all = q.show.as_deref() == Some("all");
+    let total = panels.len();
+    let flagged = panels.iter().filter(|p| p.summary.high_spread).count();
+    let panels: Vec<_> = panels
+        .into_iter()
+        .filter(|p| all || p.summary.high_spread)
+        .collect();
     let out = ReviewPage {
+        all,
+        total,
+        flagged,
         ctx,
         period: if bad { typed } else { period },
         period_error: bad.then_some("index_data.period_invalid"),

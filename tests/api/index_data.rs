@@ -665,7 +665,12 @@ async fn experts_score_their_assignments_and_panels_are_summarised() {
 
     // The review: spread flagged first, for admins and officials.
     for who in [&boss, &app.signed_in("reader").await] {
+        // By default only the panels that need review.
         let (status, html) = get(&app, who, "/index/experts/review?period=2025").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("20 / 90 / 55") && !html.contains("86 / 82 / 78"));
+        assert!(html.contains("共 2 组专家评分，其中 1 组"), "counts");
+        let (status, html) = get(&app, who, "/index/experts/review?period=2025&show=all").await;
         assert_eq!(status, 200);
         let flag = html.find("分歧较大，需复核").expect("flagged");
         let focus = html.find("发展战略聚焦度").unwrap();
