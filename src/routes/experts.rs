@@ -294,7 +294,12 @@ pub async fn mine(
         }
     }
     let mut tasks: Vec<Task> = tasks.into_values().collect();
-    tasks.sort_by(|a, b| b.period.cmp(&a.period));
+    // Work still to do first, then newest period first.
+    tasks.sort_by(|a, b| {
+        (a.scored == a.total)
+            .cmp(&(b.scored == b.total))
+            .then(b.period.cmp(&a.period))
+    });
     page(&MinePage { ctx, tasks })
 }
 
