@@ -225,7 +225,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let accounts = loaded.accounts;
             println!("\nDemo accounts (demo only; never use these passwords elsewhere):");
-            println!("  {:<18} {:<11} {}", "username", "role", "password");
+            println!("  {:<18} {:<11} password", "username", "role");
             for a in &accounts {
                 println!(
                     "  {:<18} {:<11} {}",

@@ -107,9 +107,7 @@ impl CreditCode {
         let org = org_check(&b[8..16]);
         let mut s = String::from(first16);
         s.push(org);
-        if value(org as u8).is_none() {
-            return None;
-        }
+        value(org as u8)?;
         let check = code_check(s.as_bytes());
         s.push(check);
         Self::parse(&s).ok()

@@ -655,7 +655,6 @@ fn recompute_in(
         progress("score", (b + 1) * BATCH.min(ids.len()), ids.len());
     }
     progress("score", ids.len(), ids.len());
-    drop(mark);
     phases.push(("score", scoring));
     phases.push(("write", writing));
     diesel::update(index_periods::table.filter(index_periods::period.eq(&period)))
@@ -919,6 +918,8 @@ impl PeriodView {
 
 /// A view with the (score, pipeline) generations it was built at.
 type CachedView = ((i64, i64), Arc<PeriodView>);
+/// A summary with the generations it was computed at.
+type CachedSummary = ((i64, i64), Arc<Summary>);
 
 /// [`PeriodView`]s by period, each valid while the score generation and the
 /// pipeline generation (district, industry, level, archiving of records) it was
@@ -926,7 +927,7 @@ type CachedView = ((i64, i64), Arc<PeriodView>);
 #[derive(Debug, Default)]
 pub struct Cache {
     views: Mutex<HashMap<Period, CachedView>>,
-    summaries: Mutex<HashMap<String, ((i64, i64), Arc<Summary>)>>,
+    summaries: Mutex<HashMap<String, CachedSummary>>,
 }
 
 /// Averages of one group of entries.

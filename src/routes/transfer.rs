@@ -391,11 +391,11 @@ pub(crate) async fn read_upload(mut payload: Multipart) -> Result<Upload, AppErr
     Ok(up)
 }
 
+/// A CSV row: its line number and its cells by column name.
+type CsvRow = (usize, BTreeMap<&'static str, String>);
+
 /// The rows of a CSV file as (line, column name -> cell), with header problems.
-fn read_rows(
-    text: &str,
-    columns: &[(&'static str, &str, &str)],
-) -> (Vec<(usize, BTreeMap<&'static str, String>)>, Vec<RowError>) {
+fn read_rows(text: &str, columns: &[(&'static str, &str, &str)]) -> (Vec<CsvRow>, Vec<RowError>) {
     let mut errors = Vec::new();
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)

@@ -83,6 +83,17 @@ impl Flash {
     }
 }
 
+impl Flash {
+    /// An error message.
+    pub fn error(key: &str) -> Flash {
+        Flash {
+            kind: FlashKind::Error,
+            key: key.into(),
+            arg: None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,16 +103,5 @@ mod tests {
         let f = Flash::success("flash.user_created").with_arg("li.na");
         assert_eq!(Flash::decode(&f.encode()), Some(f));
         assert_eq!(Flash::decode("garbage"), None);
-    }
-}
-
-impl Flash {
-    /// An error message.
-    pub fn error(key: &str) -> Flash {
-        Flash {
-            kind: FlashKind::Error,
-            key: key.into(),
-            arg: None,
-        }
     }
 }

@@ -131,7 +131,7 @@ pub struct AnnualForm {
 enum Outcome {
     Done(&'static str),
     Invalid(FieldErrors),
-    Conflict(AnnualFigures, i32),
+    Conflict(Box<AnnualFigures>, i32),
 }
 
 /// `POST /enterprises/{id}/annual`
@@ -168,7 +168,7 @@ pub async fn save(
                 Ok(false) => Ok((e, Outcome::Done("flash.annual_unchanged"))),
                 Err(AnnualWriteError::Conflict(row)) => {
                     let v = row.version;
-                    Ok((e, Outcome::Conflict(row.figures(), v)))
+                    Ok((e, Outcome::Conflict(Box::new(row.figures()), v)))
                 }
                 Err(AnnualWriteError::Db(d)) => Err(d.into()),
             }
