@@ -436,6 +436,54 @@ diesel::table! {
 }
 
 diesel::table! {
+    training_events (id) {
+        id -> Integer,
+        title -> Text,
+        kind -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        online -> Bool,
+        place -> Text,
+        link -> Text,
+        organiser_id -> Nullable<Integer>,
+        audience_tiers -> Text,
+        audience_levels -> Text,
+        audience_stages -> Text,
+        capacity -> Integer,
+        description -> Text,
+        status -> Text,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    training_invitations (id) {
+        id -> Integer,
+        event_id -> Integer,
+        enterprise_id -> Integer,
+        invited_by -> Nullable<Integer>,
+        invited_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    training_registrations (id) {
+        id -> Integer,
+        event_id -> Integer,
+        enterprise_id -> Integer,
+        status -> Text,
+        registered_at -> Timestamp,
+        cancelled_at -> Nullable<Timestamp>,
+        attendance -> Nullable<Text>,
+        attendance_by -> Nullable<Integer>,
+        attendance_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     user_districts (user_id, district_code) {
         user_id -> Integer,
         district_code -> Text,
@@ -496,6 +544,14 @@ diesel::joinable!(qualification_events -> users (recorded_by));
 diesel::joinable!(qualifications -> enterprises (enterprise_id));
 diesel::joinable!(rubric_results -> enterprises (enterprise_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(training_events -> partners (organiser_id));
+diesel::joinable!(training_events -> users (created_by));
+diesel::joinable!(training_invitations -> enterprises (enterprise_id));
+diesel::joinable!(training_invitations -> training_events (event_id));
+diesel::joinable!(training_invitations -> users (invited_by));
+diesel::joinable!(training_registrations -> enterprises (enterprise_id));
+diesel::joinable!(training_registrations -> training_events (event_id));
+diesel::joinable!(training_registrations -> users (attendance_by));
 diesel::joinable!(user_districts -> districts (district_code));
 diesel::joinable!(user_districts -> users (user_id));
 diesel::joinable!(users -> enterprises (enterprise_id));
@@ -530,6 +586,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     rubric_results,
     rubric_versions,
     sessions,
+    training_events,
+    training_invitations,
+    training_registrations,
     user_districts,
     users,
 );

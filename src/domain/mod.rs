@@ -57,4 +57,5 @@ pub mod scope;
 pub mod sheet;
 pub mod throttle;
 pub mod tier;
+pub mod training;
 pub mod username;

@@ -1,0 +1,3 @@
+DROP TABLE training_registrations;
+DROP TABLE training_invitations;
+DROP TABLE training_events;
