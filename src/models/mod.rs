@@ -16,6 +16,7 @@ pub mod rubric;
 pub mod seed;
 pub mod session;
 pub mod throttle;
+pub mod training;
 pub mod user;
 
 use chrono::Timelike;
