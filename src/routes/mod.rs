@@ -14,6 +14,7 @@ pub mod index;
 pub mod index_admin;
 pub mod index_data;
 pub mod partners;
+pub mod training;
 pub mod transfer;
 
 use actix_web::middleware::from_fn;
@@ -223,6 +224,24 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/partners/{id}/active",
             web::post().to(partners::set_active),
+        )
+        // Training and events (each handler checks the role and scope itself).
+        .route("/training", web::get().to(training::list))
+        .route("/training", web::post().to(training::create))
+        .route("/training/new", web::get().to(training::new_form))
+        .route("/training/{id}", web::get().to(training::show))
+        .route("/training/{id}/edit", web::get().to(training::edit_form))
+        .route("/training/{id}/edit", web::post().to(training::update))
+        .route("/training/{id}/invite", web::post().to(training::invite_all))
+        .route(
+            "/training/{id}/invite-one",
+            web::post().to(training::invite_one),
+        )
+        .route("/training/{id}/register", web::post().to(training::register))
+        .route("/training/{id}/cancel", web::post().to(training::cancel))
+        .route(
+            "/training/{id}/attendance",
+            web::post().to(training::attendance),
         )
         // The index model and weights (admins change, officials read; each
         // handler checks the role itself). Before the /admin scope, which is

@@ -215,6 +215,8 @@ pub struct ShowPage {
     pub title_form: PanelForm,
     /// The development index panel (newest period), when scored and readable.
     pub index_panel: Option<crate::routes::index::Panel>,
+    /// Events the enterprise was invited to or registered for (`None`: not shown).
+    pub training: Option<Vec<crate::models::training::HistoryRow>>,
 }
 
 /// A small form on the record page, kept as typed when refused.
@@ -270,6 +272,7 @@ pub async fn show_page(
     let locale = ctx.locale;
     let is_enterprise = auth.user().role == Role::Enterprise;
     let reads_index = is_enterprise || auth.require(crate::routes::index::READERS).is_ok();
+    let reads_training = auth.require(crate::routes::training::READERS).is_ok();
     let st = state.clone();
     let loaded = state
         .db
@@ -316,6 +319,11 @@ pub async fn show_page(
                     &crate::models::audit::AuditFilter::default(),
                 )?
             };
+            let training = if reads_training {
+                Some(crate::models::training::history(conn, id)?)
+            } else {
+                None
+            };
             Ok((
                 e,
                 district_name,
@@ -327,6 +335,7 @@ pub async fn show_page(
                 submissions,
                 timeline,
                 index_panel,
+                training,
             ))
         })
         .await?;
@@ -341,6 +350,7 @@ pub async fn show_page(
         submissions,
         timeline,
         index_panel,
+        training,
     ) = loaded;
     Ok(ShowPage {
         ctx,
@@ -362,6 +372,7 @@ pub async fn show_page(
         move_form,
         title_form,
         index_panel,
+        training,
     })
 }
 
