@@ -161,6 +161,8 @@ pub struct EventInput {
     pub capacity: String,
     pub description: String,
     pub status: String,
+    /// The version the edit form was loaded at (edits only; the lock).
+    pub version: String,
 }
 
 /// An event after every rule passed.
@@ -186,9 +188,14 @@ pub const MAX_CAPACITY: i32 = 100_000;
 /// Parses a form date-time.
 pub fn parse_datetime(raw: &str) -> Option<NaiveDateTime> {
     let s = raw.trim();
-    ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+    [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
 }
 
 /// The form value of a date-time.
@@ -259,7 +266,10 @@ impl EventInput {
             s => match s.parse::<i32>() {
                 Ok(id) if id > 0 => Some(id),
                 _ => {
-                    out.push(FieldProblem::new("organiser_id", "training.organiser_unknown"));
+                    out.push(FieldProblem::new(
+                        "organiser_id",
+                        "training.organiser_unknown",
+                    ));
                     None
                 }
             },
@@ -320,16 +330,36 @@ impl EventData {
             kind: self.kind.as_str().into(),
             starts_at: format_datetime(&self.starts_at),
             ends_at: format_datetime(&self.ends_at),
-            online: if self.online { "1".into() } else { String::new() },
+            online: if self.online {
+                "1".into()
+            } else {
+                String::new()
+            },
             place: self.place.clone(),
             link: self.link.clone(),
             organiser_id: self.organiser_id.map(|i| i.to_string()).unwrap_or_default(),
-            tiers: self.audience.tiers.iter().map(|t| t.as_str().into()).collect(),
-            levels: self.audience.levels.iter().map(|t| t.as_str().into()).collect(),
-            stages: self.audience.stages.iter().map(|t| t.as_str().into()).collect(),
+            tiers: self
+                .audience
+                .tiers
+                .iter()
+                .map(|t| t.as_str().into())
+                .collect(),
+            levels: self
+                .audience
+                .levels
+                .iter()
+                .map(|t| t.as_str().into())
+                .collect(),
+            stages: self
+                .audience
+                .stages
+                .iter()
+                .map(|t| t.as_str().into())
+                .collect(),
             capacity: self.capacity.to_string(),
             description: self.description.clone(),
             status: self.status.as_str().into(),
+            version: String::new(),
         }
     }
 }
@@ -500,7 +530,10 @@ mod tests {
         assert!(link.parse().unwrap().online);
         let mut same = input();
         same.ends_at = same.starts_at.clone();
-        assert_eq!(same.parse().unwrap_err()[0].key, "training.end_before_start");
+        assert_eq!(
+            same.parse().unwrap_err()[0].key,
+            "training.end_before_start"
+        );
     }
 
     #[test]
@@ -523,7 +556,10 @@ mod tests {
         assert!(!a.matches(&f(None, Some(Stage::Reserve))));
         assert!(!a.matches(&f(Some(Tier::Custody), None)));
         let (t, l, s) = a.stored();
-        assert_eq!((t.as_str(), l.as_str(), s.as_str()), ("custody,listing", "", "reserve"));
+        assert_eq!(
+            (t.as_str(), l.as_str(), s.as_str()),
+            ("custody,listing", "", "reserve")
+        );
         assert_eq!(Audience::from_stored(&t, &l, &s), a);
     }
 
@@ -538,22 +574,34 @@ mod tests {
         let before = at("2026-12-01T09:00");
         assert_eq!(e.may_register(before, true, false), Ok(()));
         assert_eq!(e.may_register(before, false, false), Err(Refusal::NotOpen));
-        assert_eq!(e.may_register(before, true, true), Err(Refusal::AlreadyRegistered));
+        assert_eq!(
+            e.may_register(before, true, true),
+            Err(Refusal::AlreadyRegistered)
+        );
         let full = EventFacts { taken: 2, ..e };
         assert_eq!(full.seats_left(), 0);
         assert_eq!(full.may_register(before, true, false), Err(Refusal::Full));
-        assert_eq!(e.may_register(e.starts_at, true, false), Err(Refusal::Started));
+        assert_eq!(
+            e.may_register(e.starts_at, true, false),
+            Err(Refusal::Started)
+        );
         let off = EventFacts {
             status: EventStatus::Cancelled,
             ..e
         };
-        assert_eq!(off.may_register(before, true, false), Err(Refusal::Cancelled));
+        assert_eq!(
+            off.may_register(before, true, false),
+            Err(Refusal::Cancelled)
+        );
         assert_eq!(e.may_cancel(before, true), Ok(()));
         assert_eq!(e.may_cancel(before, false), Err(Refusal::NotRegistered));
         assert_eq!(e.may_cancel(e.starts_at, true), Err(Refusal::Started));
         assert_eq!(e.may_record_attendance(before), Err(Refusal::NotStarted));
         assert_eq!(e.may_record_attendance(e.starts_at), Ok(()));
-        assert_eq!(off.may_record_attendance(e.starts_at), Err(Refusal::Cancelled));
+        assert_eq!(
+            off.may_record_attendance(e.starts_at),
+            Err(Refusal::Cancelled)
+        );
     }
 
     #[test]

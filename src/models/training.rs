@@ -217,7 +217,10 @@ impl TrainingEvent {
     /// Every event, newest start first, with the seats taken.
     pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<(TrainingEvent, i64)>> {
         let events: Vec<TrainingEvent> = training_events::table
-            .order((training_events::starts_at.desc(), training_events::id.desc()))
+            .order((
+                training_events::starts_at.desc(),
+                training_events::id.desc(),
+            ))
             .load(conn)?;
         let ids: Vec<i32> = events.iter().map(|e| e.id).collect();
         let taken = taken_of(conn, &ids)?;
@@ -471,38 +474,47 @@ pub fn registrations(
     scope: &DataScope,
     event_id: i32,
 ) -> QueryResult<Vec<RegistrationRow>> {
-    let rows: Vec<(i32, String, String, String, String, NaiveDateTime, Option<String>)> =
-        crate::models::enterprise::filter_scope!(
-            training_registrations::table
-                .inner_join(enterprises::table)
-                .into_boxed(),
-            scope
-        )
-        .filter(training_registrations::event_id.eq(event_id))
-        .select((
-            enterprises::id,
-            enterprises::credit_code,
-            enterprises::name,
-            enterprises::district_code,
-            training_registrations::status,
-            training_registrations::registered_at,
-            training_registrations::attendance,
-        ))
-        .order((enterprises::name, enterprises::id))
-        .load(conn)?;
+    let rows: Vec<(
+        i32,
+        String,
+        String,
+        String,
+        String,
+        NaiveDateTime,
+        Option<String>,
+    )> = crate::models::enterprise::filter_scope!(
+        training_registrations::table
+            .inner_join(enterprises::table)
+            .into_boxed(),
+        scope
+    )
+    .filter(training_registrations::event_id.eq(event_id))
+    .select((
+        enterprises::id,
+        enterprises::credit_code,
+        enterprises::name,
+        enterprises::district_code,
+        training_registrations::status,
+        training_registrations::registered_at,
+        training_registrations::attendance,
+    ))
+    .order((enterprises::name, enterprises::id))
+    .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, credit_code, name, district_code, status, at, att)| RegistrationRow {
-            enterprise: EnterpriseRef {
-                id,
-                credit_code,
-                name,
-                district_code,
+        .map(
+            |(id, credit_code, name, district_code, status, at, att)| RegistrationRow {
+                enterprise: EnterpriseRef {
+                    id,
+                    credit_code,
+                    name,
+                    district_code,
+                },
+                registered: status == "registered",
+                registered_at: at,
+                attendance: att.and_then(|a| a.parse().ok()),
             },
-            registered: status == "registered",
-            registered_at: at,
-            attendance: att.and_then(|a| a.parse().ok()),
-        })
+        )
         .collect())
 }
 
@@ -534,7 +546,11 @@ pub fn is_registered(
 }
 
 /// Whether an event is open to an enterprise: invited, or in the audience.
-pub fn open_to(conn: &mut DbConnection, event: &TrainingEvent, enterprise_id: i32) -> QueryResult<bool> {
+pub fn open_to(
+    conn: &mut DbConnection,
+    event: &TrainingEvent,
+    enterprise_id: i32,
+) -> QueryResult<bool> {
     if invited_ids(conn, event.id)?.contains(&enterprise_id) {
         return Ok(true);
     }
@@ -695,7 +711,9 @@ pub fn record_attendance(
                 entity_id: Some(event.id.to_string()),
                 enterprise_id: Some(*id),
                 district_code: Some(r.enterprise.district_code.clone()),
-                before: r.attendance.map(|a| serde_json::json!({ "attendance": a.as_str() })),
+                before: r
+                    .attendance
+                    .map(|a| serde_json::json!({ "attendance": a.as_str() })),
                 after: Some(serde_json::json!({ "attendance": mark.as_str() })),
             },
         )?;
@@ -773,7 +791,10 @@ pub fn history(conn: &mut DbConnection, enterprise_id: i32) -> QueryResult<Vec<H
     let ids: Vec<i32> = invited.iter().chain(regs.keys()).copied().collect();
     let events: Vec<TrainingEvent> = training_events::table
         .filter(training_events::id.eq_any(ids))
-        .order((training_events::starts_at.desc(), training_events::id.desc()))
+        .order((
+            training_events::starts_at.desc(),
+            training_events::id.desc(),
+        ))
         .load(conn)?;
     Ok(events
         .into_iter()

@@ -232,12 +232,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/training/{id}", web::get().to(training::show))
         .route("/training/{id}/edit", web::get().to(training::edit_form))
         .route("/training/{id}/edit", web::post().to(training::update))
-        .route("/training/{id}/invite", web::post().to(training::invite_all))
+        .route(
+            "/training/{id}/invite",
+            web::post().to(training::invite_all),
+        )
         .route(
             "/training/{id}/invite-one",
             web::post().to(training::invite_one),
         )
-        .route("/training/{id}/register", web::post().to(training::register))
+        .route(
+            "/training/{id}/register",
+            web::post().to(training::register),
+        )
         .route("/training/{id}/cancel", web::post().to(training::cancel))
         .route(
             "/training/{id}/attendance",

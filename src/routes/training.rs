@@ -17,9 +17,7 @@ use crate::domain::enterprise::FieldProblem;
 use crate::domain::qualification::Level;
 use crate::domain::role::Role;
 use crate::domain::tier::Tier;
-use crate::domain::training::{
-    Attendance, EventInput, EventKind, EventStatus, attendance_summary,
-};
+use crate::domain::training::{Attendance, EventInput, EventKind, EventStatus, attendance_summary};
 use crate::error::AppError;
 use crate::models::enterprise::EnterpriseRef;
 use crate::models::partner::Partner;
@@ -46,7 +44,10 @@ pub fn when(at: &NaiveDateTime) -> String {
 }
 
 /// The enterprise of an enterprise account (404 when the binding is broken).
-async fn own_enterprise(state: &web::Data<AppState>, auth: &Auth) -> Result<EnterpriseRef, AppError> {
+async fn own_enterprise(
+    state: &web::Data<AppState>,
+    auth: &Auth,
+) -> Result<EnterpriseRef, AppError> {
     let id = auth.user().enterprise_id.ok_or(AppError::NotFound)?;
     let scope = auth.user().scope.clone();
     state
@@ -235,11 +236,13 @@ pub async fn create(
             let actor = auth.actor();
             let created = state
                 .db
-                .write(move |conn| match TrainingEvent::create(conn, &actor, &data) {
-                    Ok(e) => Ok(Some(e)),
-                    Err(EventWriteError::UnknownOrganiser) => Ok(None),
-                    Err(e) => Err(e.into()),
-                })
+                .write(
+                    move |conn| match TrainingEvent::create(conn, &actor, &data) {
+                        Ok(e) => Ok(Some(e)),
+                        Err(EventWriteError::UnknownOrganiser) => Ok(None),
+                        Err(e) => Err(e.into()),
+                    },
+                )
                 .await?;
             match created {
                 Some(e) => {
@@ -271,15 +274,6 @@ pub async fn edit_form(
     page(&form_page(&state, ctx, Some(e), form).await?)
 }
 
-/// The edit form adds the version the user saw.
-#[derive(Deserialize)]
-pub struct EditForm {
-    #[serde(flatten)]
-    pub input: EventInput,
-    #[serde(default)]
-    pub version: String,
-}
-
 enum EditOutcome {
     Saved,
     Invalid(Vec<FieldProblem>),
@@ -293,12 +287,12 @@ pub async fn update(
     ctx: PageCtx,
     state: web::Data<AppState>,
     path: web::Path<i32>,
-    CsrfForm(form): CsrfForm<EditForm>,
+    CsrfForm(form): CsrfForm<EventInput>,
 ) -> Result<HttpResponse, AppError> {
     auth.require(EDITORS)?;
     let id = path.into_inner();
     let version: i32 = form.version.trim().parse().unwrap_or(0);
-    let outcome = match form.input.parse() {
+    let outcome = match form.parse() {
         Err(p) => EditOutcome::Invalid(p),
         Ok(data) => {
             let actor = auth.actor();
@@ -325,14 +319,14 @@ pub async fn update(
         )),
         EditOutcome::Invalid(problems) => {
             let e = load(&state, id).await?;
-            let mut p = form_page(&state, ctx, Some(e), form.input).await?;
+            let mut p = form_page(&state, ctx, Some(e), form).await?;
             p.version = version;
             p.errors = field_errors(&problems);
             render(StatusCode::UNPROCESSABLE_ENTITY, &p)
         }
         EditOutcome::Conflict(current) => {
             let theirs = current.data().to_input();
-            let mut p = form_page(&state, ctx, Some(*current), form.input).await?;
+            let mut p = form_page(&state, ctx, Some(*current), form).await?;
             p.theirs = Some(theirs);
             render(StatusCode::CONFLICT, &p)
         }
@@ -439,7 +433,16 @@ async fn show_page(
                 invited = tm::invitations(conn, &scope, id)?;
                 registrations = tm::registrations(conn, &scope, id)?;
             }
-            Ok((e, taken, organiser, preview, invited, registrations, registered, open))
+            Ok((
+                e,
+                taken,
+                organiser,
+                preview,
+                invited,
+                registrations,
+                registered,
+                open,
+            ))
         })
         .await?;
     let (e, taken, organiser, preview, invited, registrations, registered, open) = page;

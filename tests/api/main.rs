@@ -19,4 +19,5 @@ mod partners;
 mod reference;
 mod registry;
 mod security;
+mod training;
 mod transfer;
