@@ -204,8 +204,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             match &loaded.generated {
                 Some(r) => println!(
                     "loaded {} enterprises, {} titles, {} years of annual data, {} board entries, \
-                     {} rubric results, {} cultivation moves, {} proposals, {} tasks, {} index \
-                     values, {} expert scores ({} assignments open) and index scores for {} \
+                     {} rubric results, {} cultivation moves, {} proposals, {} tasks, {} training \
+                     events ({} invitations, {} registrations), {} index values, {} expert scores ({} assignments open) and index scores for {} \
                      periods in {:.1}s",
                     r.enterprises,
                     r.titles,
@@ -215,6 +215,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     r.cultivation_events,
                     r.proposals,
                     r.tasks,
+                    r.training_events,
+                    r.training_invitations,
+                    r.training_registrations,
                     r.index_values,
                     r.expert_scores,
                     r.open_assignments,

@@ -17,6 +17,7 @@ pub mod generate;
 pub mod index_data;
 pub mod names;
 pub mod pipeline;
+pub mod training;
 
 use std::collections::HashMap;
 use std::sync::mpsc;
@@ -183,6 +184,10 @@ pub struct LoadReport {
     pub cultivation_events: usize,
     pub proposals: usize,
     pub tasks: usize,
+    /// Training events, invitations and registrations.
+    pub training_events: usize,
+    pub training_invitations: usize,
+    pub training_registrations: usize,
     /// Stored index values: entered or imported, and expert panels' figures.
     pub index_values: usize,
     /// Expert assignments with a score.
@@ -519,6 +524,9 @@ fn generate_into(
             "the demo data generator stopped unexpectedly"
         )));
     }
+    write_transaction(conn, |c| {
+        store_training(c, seed, today, &partner_ids, crew, &mut report)
+    })?;
     // Scores for every period on first run.
     let actor = Actor {
         user_id: None,
@@ -1001,4 +1009,95 @@ fn proposal_status(decision: Option<Decision>) -> &'static str {
         Some(Decision::Approve) => "approved",
         Some(Decision::Return) => "returned",
     }
+}
+
+/// Training events with invitations, registrations and attendance (see
+/// [`training::generate`]); the marker enterprise is served too.
+fn store_training(
+    conn: &mut DbConnection,
+    seed: u64,
+    today: NaiveDate,
+    partner_ids: &[i32],
+    crew: Crew,
+    report: &mut LoadReport,
+) -> Result<(), AppError> {
+    use crate::models::seed::{NewInvitationRow, NewRegistrationRow, NewTrainingEventRow};
+    let candidates: Vec<training::Candidate> = seed::training_candidates(conn)?
+        .into_iter()
+        .map(|(id, t, l, s)| training::Candidate {
+            id,
+            facts: crate::models::training::facts_of(t.as_deref(), l.as_deref(), s.as_deref()),
+        })
+        .collect();
+    let marker = match generate::marker_code() {
+        Some(code) => EnterpriseRef::by_credit_code(conn, &code)?.map(|e| e.id),
+        None => None,
+    };
+    let g = training::generate(seed, today, &candidates, marker, partner_ids.len());
+    let now = crate::models::now();
+    let stored: Vec<(String, String, String)> =
+        g.events.iter().map(|e| e.audience.stored()).collect();
+    let rows: Vec<NewTrainingEventRow> = g
+        .events
+        .iter()
+        .zip(&stored)
+        .map(|(e, (t, l, s))| NewTrainingEventRow {
+            title: &e.title,
+            kind: e.kind.as_str(),
+            starts_at: e.starts_at,
+            ends_at: e.ends_at,
+            online: e.online,
+            place: &e.place,
+            link: &e.link,
+            organiser_id: e.organiser.map(|i| partner_ids[i]),
+            audience_tiers: t.clone(),
+            audience_levels: l.clone(),
+            audience_stages: s.clone(),
+            capacity: e.capacity,
+            description: &e.description,
+            status: e.status.as_str(),
+            created_by: Some(crew.staff),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        })
+        .collect();
+    let ids = seed::insert_training_events(conn, &rows)?;
+    report.training_events += ids.len();
+    // Times in the database are UTC; event times are Beijing wall-clock.
+    let utc = |at: chrono::NaiveDateTime| at - chrono::Duration::hours(8);
+    let invitations: Vec<NewInvitationRow> = g
+        .invitations
+        .iter()
+        .map(|&(ei, id)| NewInvitationRow {
+            event_id: ids[ei],
+            enterprise_id: id,
+            invited_by: Some(crew.staff),
+            invited_at: utc(g.events[ei].starts_at - chrono::Duration::days(20)),
+        })
+        .collect();
+    report.training_invitations += seed::insert_invitations(conn, &invitations)?;
+    let registrations: Vec<NewRegistrationRow> = g
+        .registrations
+        .iter()
+        .map(|&(ei, id, registered, attendance)| {
+            let start = g.events[ei].starts_at;
+            NewRegistrationRow {
+                event_id: ids[ei],
+                enterprise_id: id,
+                status: if registered {
+                    "registered"
+                } else {
+                    "cancelled"
+                },
+                registered_at: utc(start - chrono::Duration::days(10)),
+                cancelled_at: (!registered).then(|| utc(start - chrono::Duration::days(3))),
+                attendance: attendance.map(|a| a.as_str()),
+                attendance_by: attendance.map(|_| crew.staff),
+                attendance_at: attendance.map(|_| utc(g.events[ei].ends_at)),
+            }
+        })
+        .collect();
+    report.training_registrations += seed::insert_registrations(conn, &registrations)?;
+    Ok(())
 }

@@ -10,6 +10,7 @@ use crate::schema::{
     annual_data, board_entries, cultivation_events, cultivation_intermediaries, cultivation_plans,
     cultivation_proposals, cultivation_tasks, enterprises, expert_assignments, gate_ticks,
     index_values, partners, plan_targets, qualification_events, qualifications, rubric_results,
+    training_events, training_invitations, training_registrations,
 };
 
 /// Bound values per statement: SQLite allows 32,766 and PostgreSQL 65,535.
@@ -541,4 +542,99 @@ pub fn insert_assignments(
     rows: &[NewAssignmentRow<'_>],
 ) -> QueryResult<usize> {
     Ok(insert_chunks!(conn, expert_assignments::table, rows, 9))
+}
+
+/// A training event.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = training_events, treat_none_as_default_value = false)]
+pub struct NewTrainingEventRow<'a> {
+    pub title: &'a str,
+    pub kind: &'a str,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub online: bool,
+    pub place: &'a str,
+    pub link: &'a str,
+    pub organiser_id: Option<i32>,
+    pub audience_tiers: String,
+    pub audience_levels: String,
+    pub audience_stages: String,
+    pub capacity: i32,
+    pub description: &'a str,
+    pub status: &'a str,
+    pub created_by: Option<i32>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+/// An invitation to a training event.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = training_invitations, treat_none_as_default_value = false)]
+pub struct NewInvitationRow {
+    pub event_id: i32,
+    pub enterprise_id: i32,
+    pub invited_by: Option<i32>,
+    pub invited_at: NaiveDateTime,
+}
+
+/// A registration for a training event.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = training_registrations, treat_none_as_default_value = false)]
+pub struct NewRegistrationRow<'a> {
+    pub event_id: i32,
+    pub enterprise_id: i32,
+    pub status: &'a str,
+    pub registered_at: NaiveDateTime,
+    pub cancelled_at: Option<NaiveDateTime>,
+    pub attendance: Option<&'a str>,
+    pub attendance_by: Option<i32>,
+    pub attendance_at: Option<NaiveDateTime>,
+}
+
+/// Active enterprises with what training audiences look at: (id, tier, level, stage).
+pub fn training_candidates(
+    conn: &mut DbConnection,
+) -> QueryResult<Vec<(i32, Option<String>, Option<String>, Option<String>)>> {
+    enterprises::table
+        .filter(enterprises::archived_at.is_null())
+        .select((
+            enterprises::id,
+            enterprises::current_tier,
+            enterprises::current_level,
+            enterprises::cultivation_stage,
+        ))
+        .order(enterprises::id)
+        .load(conn)
+}
+
+/// Inserts events; returns their ids in the order given.
+pub fn insert_training_events(
+    conn: &mut DbConnection,
+    rows: &[NewTrainingEventRow<'_>],
+) -> QueryResult<Vec<i32>> {
+    let n = insert_chunks!(conn, training_events::table, rows, 18);
+    let mut ids: Vec<i32> = training_events::table
+        .select(training_events::id)
+        .order(training_events::id.desc())
+        .limit(n as i64)
+        .load(conn)?;
+    ids.reverse();
+    Ok(ids)
+}
+
+/// Inserts invitations.
+pub fn insert_invitations(
+    conn: &mut DbConnection,
+    rows: &[NewInvitationRow],
+) -> QueryResult<usize> {
+    Ok(insert_chunks!(conn, training_invitations::table, rows, 4))
+}
+
+/// Inserts registrations.
+pub fn insert_registrations(
+    conn: &mut DbConnection,
+    rows: &[NewRegistrationRow<'_>],
+) -> QueryResult<usize> {
+    Ok(insert_chunks!(conn, training_registrations::table, rows, 8))
 }

@@ -23,7 +23,8 @@ use srdi_board::schema::{
     annual_data, board_entries, cultivation_events, cultivation_intermediaries, cultivation_plans,
     cultivation_proposals, cultivation_tasks, enterprises, expert_assignments, gate_ticks,
     index_periods, index_scores, index_values, partners, plan_targets, qualification_events,
-    qualifications, rubric_results, users,
+    qualifications, rubric_results, training_events, training_invitations, training_registrations,
+    users,
 };
 use srdi_board::startup;
 
@@ -59,6 +60,15 @@ fn row_counts(conn: &mut DbConnection) -> Vec<i64> {
         index_values::table.count().get_result(conn).unwrap(),
         index_scores::table.count().get_result(conn).unwrap(),
         expert_assignments::table.count().get_result(conn).unwrap(),
+        training_events::table.count().get_result(conn).unwrap(),
+        training_invitations::table
+            .count()
+            .get_result(conn)
+            .unwrap(),
+        training_registrations::table
+            .count()
+            .get_result(conn)
+            .unwrap(),
     ]
 }
 
@@ -210,6 +220,60 @@ fn the_default_demo_has_the_seeds_numbers_and_loads_once() {
 
     index_is_there(&mut conn, &report, today);
     cultivation_is_there_and_passes_the_apps_checks(&mut conn, &mine, today);
+    training_is_there(&mut conn, &report, &mine);
+}
+
+/// About two dozen events over the past year and the next three months, some full and
+/// one cancelled; the account's enterprise has an upcoming invitation and attended a
+/// past event; capacity holds everywhere.
+fn training_is_there(conn: &mut DbConnection, report: &demo::LoadReport, mine: &Enterprise) {
+    use srdi_board::domain::training::EventStatus;
+    use srdi_board::models::training::{self, TrainingEvent};
+    assert!(
+        (20..=30).contains(&report.training_events),
+        "{}",
+        report.training_events
+    );
+    assert!(report.training_invitations > 100 && report.training_registrations > 50);
+    let now = chrono::Utc::now().naive_utc() + chrono::Duration::hours(8);
+    let events = TrainingEvent::list(conn).unwrap();
+    assert_eq!(events.len(), report.training_events);
+    let upcoming = events.iter().filter(|(e, _)| e.starts_at > now).count();
+    assert!(upcoming >= 4 && upcoming < events.len(), "{upcoming}");
+    assert!(
+        events
+            .iter()
+            .all(|(e, _)| e.starts_at > now - chrono::Duration::days(366)
+                && e.starts_at < now + chrono::Duration::days(93))
+    );
+    assert_eq!(
+        events
+            .iter()
+            .filter(|(e, _)| e.status == EventStatus::Cancelled)
+            .count(),
+        1
+    );
+    assert!(
+        events
+            .iter()
+            .all(|(e, taken)| *taken <= i64::from(e.capacity))
+    );
+    assert!(
+        events
+            .iter()
+            .filter(|(e, taken)| *taken == i64::from(e.capacity))
+            .count()
+            >= 2
+    );
+    let history = training::history(conn, mine.id).unwrap();
+    assert!(history.iter().any(|h| h.invited && h.event.starts_at > now));
+    assert!(history.iter().any(|h| h.event.starts_at < now
+        && h.attendance == Some(srdi_board::domain::training::Attendance::Attended)));
+    assert!(
+        !training::upcoming_for(conn, mine.id, now)
+            .unwrap()
+            .is_empty()
+    );
 }
 
 /// Every year of annual data is a scored period for every enterprise that has it;
@@ -369,6 +433,7 @@ fn a_bigger_set_is_scored_for_every_period() {
     assert_eq!(periods, vec![last.to_string()]);
     let scores: i64 = index_scores::table.count().get_result(&mut conn).unwrap();
     assert_eq!(scores, 60 * 4);
+    assert!(report.training_events > 0 && report.training_invitations > 0);
 }
 
 /// Every cultivation page has something to show, and the app's own checks accept the
