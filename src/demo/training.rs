@@ -162,7 +162,7 @@ pub fn generate(
     marker: Option<i32>,
     partners: usize,
 ) -> GenTraining {
-    let mut rng = StdRng::seed_from_u64(seed ^ 0x7261_696e_696e_67);
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x0072_6169_6e69_6e67);
     let mut out = GenTraining::default();
     // 18 past events over the last year, 6 in the next three months.
     for i in 0..EVENTS {

@@ -592,10 +592,11 @@ pub struct NewRegistrationRow<'a> {
     pub attendance_at: Option<NaiveDateTime>,
 }
 
-/// Active enterprises with what training audiences look at: (id, tier, level, stage).
-pub fn training_candidates(
-    conn: &mut DbConnection,
-) -> QueryResult<Vec<(i32, Option<String>, Option<String>, Option<String>)>> {
+/// An active enterprise with what training audiences look at: (id, tier, level, stage).
+pub type CandidateRow = (i32, Option<String>, Option<String>, Option<String>);
+
+/// Active enterprises with what training audiences look at.
+pub fn training_candidates(conn: &mut DbConnection) -> QueryResult<Vec<CandidateRow>> {
     enterprises::table
         .filter(enterprises::archived_at.is_null())
         .select((

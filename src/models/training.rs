@@ -126,6 +126,17 @@ impl From<RegistrationError> for crate::error::AppError {
     }
 }
 
+/// (enterprise id, credit code, name, district, status, registered at, attendance).
+type RegistrationTuple = (
+    i32,
+    String,
+    String,
+    String,
+    String,
+    NaiveDateTime,
+    Option<String>,
+);
+
 /// A registration with its enterprise.
 #[derive(Debug, Clone)]
 pub struct RegistrationRow {
@@ -474,15 +485,7 @@ pub fn registrations(
     scope: &DataScope,
     event_id: i32,
 ) -> QueryResult<Vec<RegistrationRow>> {
-    let rows: Vec<(
-        i32,
-        String,
-        String,
-        String,
-        String,
-        NaiveDateTime,
-        Option<String>,
-    )> = crate::models::enterprise::filter_scope!(
+    let rows: Vec<RegistrationTuple> = crate::models::enterprise::filter_scope!(
         training_registrations::table
             .inner_join(enterprises::table)
             .into_boxed(),
