@@ -534,6 +534,19 @@ async fn attendance_is_recorded_after_the_start_and_shows_in_the_history() {
         app.post_form(&g, &att, &[(&fa, "absent")]).await.status(),
         403
     );
+    // A district-limited official sees only their district's registrations.
+    app.user_with("laoshan", Role::Official, None, &["370212"], false);
+    let lo = app.signed_in("laoshan").await;
+    let (_, html) = get(&app, &lo, &format!("/training/{id}")).await;
+    assert!(html.contains("甲科技股份有限公司") && !html.contains("乙科技股份有限公司"));
+    assert!(html.contains(r#"<strong id="n-attended">1</strong>"#));
+    assert!(html.contains(r#"<strong id="n-absent">0</strong>"#));
+    // Experts see the enterprise page but not its training record.
+    app.user("prof", Role::Expert);
+    let x = app.signed_in("prof").await;
+    let (status, html) = get(&app, &x, &format!("/enterprises/{}", a.id)).await;
+    assert_eq!(status, 200);
+    assert!(!html.contains(r#"id="training""#));
     // The enterprise page's training record: staff, and the enterprise itself.
     let (_, html) = get(&app, &s, &format!("/enterprises/{}", a.id)).await;
     let card = &html[html.find(r#"id="training""#).expect("training card")..];
