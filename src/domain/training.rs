@@ -463,6 +463,11 @@ impl EventFacts {
     }
 }
 
+/// Whether a new capacity leaves room for the registrations already held.
+pub fn capacity_fits(capacity: i32, taken: i64) -> bool {
+    i64::from(capacity) >= taken
+}
+
 /// Attendance counts of one event: (attended, absent, not yet recorded).
 pub fn attendance_summary(marks: &[Option<Attendance>]) -> (usize, usize, usize) {
     marks.iter().fold((0, 0, 0), |(a, b, c), m| match m {
@@ -602,6 +607,12 @@ mod tests {
             off.may_record_attendance(e.starts_at),
             Err(Refusal::Cancelled)
         );
+    }
+
+    #[test]
+    fn capacity_cannot_drop_below_the_registrations() {
+        assert!(capacity_fits(5, 5) && capacity_fits(6, 5));
+        assert!(!capacity_fits(4, 5));
     }
 
     #[test]

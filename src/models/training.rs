@@ -95,6 +95,9 @@ pub enum EventWriteError {
     /// The organiser is not in the partner register.
     #[error("unknown organiser")]
     UnknownOrganiser,
+    /// The new capacity is below the registrations held (how many).
+    #[error("capacity below the {0} registrations held")]
+    CapacityBelowTaken(i64),
     #[error(transparent)]
     Db(#[from] DieselError),
 }
@@ -304,6 +307,10 @@ impl TrainingEvent {
             return Err(EventWriteError::Conflict(Box::new(current)));
         }
         Self::check_organiser(conn, d)?;
+        let taken = Self::taken(conn, id)?;
+        if !crate::domain::training::capacity_fits(d.capacity, taken) {
+            return Err(EventWriteError::CapacityBelowTaken(taken));
+        }
         let updated: Option<TrainingEvent> = diesel::update(
             training_events::table
                 .filter(training_events::id.eq(id))

@@ -305,6 +305,13 @@ pub async fn update(
                         Err(EventWriteError::UnknownOrganiser) => {
                             Ok(EditOutcome::Invalid(vec![unknown_organiser()]))
                         }
+                        Err(EventWriteError::CapacityBelowTaken(n)) => {
+                            Ok(EditOutcome::Invalid(vec![FieldProblem::with(
+                                "capacity",
+                                "training.capacity_below_taken",
+                                n.to_string(),
+                            )]))
+                        }
                         Err(e) => Err(e.into()),
                     },
                 )

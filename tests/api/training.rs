@@ -484,6 +484,17 @@ async fn attendance_is_recorded_after_the_start_and_shows_in_the_history() {
             .await;
         assert_eq!(r.status(), 303);
     }
+    // The capacity cannot drop below the registrations held.
+    let r = app
+        .post_form(
+            &s,
+            &format!("/training/{id}/edit"),
+            &with(event("财务规范化培训", &s1, &e1, "1"), &[("version", "1")]),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"id="capacity-error""#) && html.contains("已有 2 家企业报名"));
     let att = format!("/training/{id}/attendance");
     let fa = format!("a{}", a.id);
     let fb = format!("a{}", b.id);
