@@ -75,10 +75,7 @@ pub type Params = BTreeMap<String, String>;
 
 /// Builds parameters from pairs.
 pub fn params<const N: usize>(pairs: [(&str, String); N]) -> Params {
-    pairs
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect()
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
 /// Parses stored parameters (an unreadable value gives none rather than an error).

@@ -37,7 +37,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/password", web::get().to(auth::password_form))
         .route("/password", web::post().to(auth::change_password))
         .route("/inbox", web::get().to(notifications::inbox))
-        .route("/inbox/read-all", web::post().to(notifications::mark_all_read))
+        .route(
+            "/inbox/read-all",
+            web::post().to(notifications::mark_all_read),
+        )
         .route("/inbox/{id}/open", web::post().to(notifications::open))
         .route("/inbox/{id}/read", web::post().to(notifications::mark_read))
         // The registry (each handler checks the role and the data scope itself).

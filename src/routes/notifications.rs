@@ -83,9 +83,7 @@ pub struct InboxPage {
 /// The message of a notification in the page's language.
 pub fn message(ctx: &PageCtx, n: &Notification) -> String {
     match n.kind() {
-        Some(kind) => notification::render(&ctx.t(&kind.message_key()), &n.params(), |k| {
-            ctx.t(k)
-        }),
+        Some(kind) => notification::render(&ctx.t(&kind.message_key()), &n.params(), |k| ctx.t(k)),
         None => ctx.t("notification.unknown"),
     }
 }

@@ -32,7 +32,10 @@ fn inbox_of(app: &TestApp, username: &str) -> Vec<(String, Option<String>)> {
 }
 
 fn kinds_of(app: &TestApp, username: &str) -> Vec<String> {
-    inbox_of(app, username).into_iter().map(|(k, _)| k).collect()
+    inbox_of(app, username)
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect()
 }
 
 fn unread(app: &TestApp, username: &str) -> i64 {
@@ -74,7 +77,10 @@ async fn a_decided_proposal_notifies_its_proposer_only() {
         ("comment", ""),
     ];
     assert_eq!(app.post_form(&staff, &propose, &exit).await.status(), 303);
-    assert!(kinds_of(&app, "staff").is_empty(), "proposing notifies nobody");
+    assert!(
+        kinds_of(&app, "staff").is_empty(),
+        "proposing notifies nobody"
+    );
     let pending = |app: &TestApp| {
         app.with_db(|c| {
             Ok(srdi_board::models::cultivation::proposals_of(c, e.id)?
@@ -160,7 +166,10 @@ async fn annual_decisions_notify_the_enterprise_accounts_only() {
         app.post_form(&co, &path, &submit("520")).await.status(),
         303
     );
-    assert!(kinds_of(&app, "ent").is_empty(), "submitting notifies nobody");
+    assert!(
+        kinds_of(&app, "ent").is_empty(),
+        "submitting notifies nobody"
+    );
     let pending = |app: &TestApp| {
         app.with_db(|c| {
             Ok(srdi_board::models::annual::submissions_of(c, e.id)?
@@ -198,7 +207,10 @@ async fn annual_decisions_notify_the_enterprise_accounts_only() {
     // Approving again is refused and notifies nobody more.
     app.post_form(&staff, &format!("/submissions/{sid}/approval"), &[])
         .await;
-    assert_eq!(kinds_of(&app, "ent"), ["annual_returned", "annual_approved"]);
+    assert_eq!(
+        kinds_of(&app, "ent"),
+        ["annual_returned", "annual_approved"]
+    );
     assert_eq!(
         kinds_of(&app, "ent_b"),
         ["annual_returned", "annual_approved"]
@@ -239,16 +251,39 @@ async fn expiring_titles_reach_staff_of_the_district_and_the_enterprise_once() {
     app.user_with("ent_sn", Role::Enterprise, Some(shinan.id), &[], false);
     let day = today();
     // In the window; outside it; revoked; already expired.
-    title(&app, laoshan.id, "provincial", day + Duration::days(30), false);
-    title(&app, shinan.id, "municipal", day + Duration::days(200), false);
-    title(&app, shinan.id, "innovative_sme", day + Duration::days(10), true);
-    title(&app, shinan.id, "innovative_sme", day - Duration::days(1), false);
+    title(
+        &app,
+        laoshan.id,
+        "provincial",
+        day + Duration::days(30),
+        false,
+    );
+    title(
+        &app,
+        shinan.id,
+        "municipal",
+        day + Duration::days(200),
+        false,
+    );
+    title(
+        &app,
+        shinan.id,
+        "innovative_sme",
+        day + Duration::days(10),
+        true,
+    );
+    title(
+        &app,
+        shinan.id,
+        "innovative_sme",
+        day - Duration::days(1),
+        false,
+    );
 
     let written = app.with_db(|c| Ok(inbox::sweep_titles_expiring(c, day)?));
     assert_eq!(written, 3);
-    let ls_title: i32 = app.with_db(|c| {
-        Ok(srdi_board::models::qualification::of_enterprise(c, laoshan.id)?[0].id)
-    });
+    let ls_title: i32 =
+        app.with_db(|c| Ok(srdi_board::models::qualification::of_enterprise(c, laoshan.id)?[0].id));
     let key = Some(format!("title-expiring:{ls_title}"));
     for who in ["staff_all", "staff_ls", "ent_ls"] {
         assert_eq!(
@@ -313,10 +348,7 @@ async fn overdue_tasks_reach_their_owner_once() {
     task(&app, e.id, b, day + Duration::days(1), "open");
     task(&app, e.id, b, day - Duration::days(3), "done");
     task(&app, e.id, a, day, "open");
-    assert_eq!(
-        app.with_db(|c| Ok(inbox::sweep_tasks_overdue(c, day)?)),
-        1
-    );
+    assert_eq!(app.with_db(|c| Ok(inbox::sweep_tasks_overdue(c, day)?)), 1);
     assert_eq!(inbox_of(&app, "staff_a").len(), 1);
     assert!(
         inbox_of(&app, "staff_a")[0]
@@ -386,7 +418,8 @@ async fn the_badge_follows_reads_and_only_the_owner_reaches_a_notification() {
     let a = html.find("青岛银行2").unwrap();
     let b = html.find("青岛银行0").unwrap();
     assert!(a < b);
-    let ids: Vec<i32> = app.with_db(|c| Ok(inbox::list(c, me, None, 10)?))
+    let ids: Vec<i32> = app
+        .with_db(|c| Ok(inbox::list(c, me, None, 10)?))
         .iter()
         .map(|n| n.id)
         .collect();
@@ -472,7 +505,10 @@ async fn every_role_has_an_inbox_paged_newest_first() {
         let (status, html) = get(&app, &c, "/inbox").await;
         assert_eq!(status, 200, "{name}");
         assert!(html.contains("暂无消息"), "{name}");
-        assert!(html.contains(r#"href="/inbox""#), "the header links the inbox");
+        assert!(
+            html.contains(r#"href="/inbox""#),
+            "the header links the inbox"
+        );
     }
     // Anonymous visitors are sent to sign in.
     let r = app.client().get(app.url("/inbox")).send().await.unwrap();
@@ -543,4 +579,40 @@ async fn notify_skips_existing_dedupe_keys_per_user() {
     assert_eq!(n, 1);
     assert_eq!(unread(&app, "alice"), 2);
     assert_eq!(unread(&app, "bob"), 1);
+}
+
+#[test]
+fn the_demo_accounts_have_inboxes_and_a_second_load_adds_nothing() {
+    use srdi_board::db::Db;
+    use srdi_board::demo::{self, DemoOptions};
+    let test_db = crate::helpers::TestDb::new();
+    let db = Db::connect(&test_db.url, 4).expect("connect");
+    srdi_board::startup::prepare_database(&db).expect("migrate");
+    demo::load_with(&db, &DemoOptions::default()).expect("load");
+    let mut conn = db.conn().unwrap();
+    let mut kinds = |username: &str| -> Vec<String> {
+        let id = User::by_username(&mut conn, username).unwrap().unwrap().id;
+        inbox::list(&mut conn, id, None, 10_000)
+            .unwrap()
+            .into_iter()
+            .map(|n| n.kind)
+            .collect()
+    };
+    let staff = kinds("staff");
+    assert!(staff.iter().any(|k| k == "title_expiring"), "{staff:?}");
+    assert!(staff.iter().any(|k| k == "task_overdue"), "{staff:?}");
+    let ent = kinds("enterprise");
+    assert!(ent.iter().any(|k| k == "annual_returned"), "{ent:?}");
+    assert!(ent.iter().any(|k| k == "annual_approved"), "{ent:?}");
+    assert!(kinds("expert").is_empty());
+    let total = |conn: &mut srdi_board::db::DbConnection| -> i64 {
+        use diesel::prelude::*;
+        srdi_board::schema::notifications::table
+            .count()
+            .get_result(conn)
+            .unwrap()
+    };
+    let before = total(&mut conn);
+    demo::load_with(&db, &DemoOptions::default()).expect("second load");
+    assert_eq!(total(&mut conn), before);
 }
