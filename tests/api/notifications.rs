@@ -616,3 +616,33 @@ fn the_demo_accounts_have_inboxes_and_a_second_load_adds_nothing() {
     demo::load_with(&db, &DemoOptions::default()).expect("second load");
     assert_eq!(total(&mut conn), before);
 }
+
+#[derive(diesel::QueryableByName)]
+struct PlanRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    detail: String,
+}
+
+/// The badge costs one search of the partial index of unread rows (SQLite's plan; on
+/// PostgreSQL the planner picks by table size).
+#[tokio::test]
+async fn the_badge_count_searches_the_unread_index() {
+    if crate::helpers::on_postgres() {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    let plan: Vec<String> = app.with_db(|c| {
+        use diesel::RunQueryDsl;
+        let rows: Vec<PlanRow> = diesel::sql_query(
+            "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM notifications \
+             WHERE notifications.user_id = 1 AND notifications.read_at IS NULL",
+        )
+        .load(c)?;
+        Ok(rows.into_iter().map(|r| r.detail).collect())
+    });
+    assert_eq!(plan.len(), 1, "{plan:?}");
+    assert!(
+        plan[0].contains("USING INDEX notifications_unread_idx"),
+        "{plan:?}"
+    );
+}
