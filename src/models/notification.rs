@@ -278,6 +278,36 @@ pub fn proposal_decided(
     )
 }
 
+/// Announces that a financing referral was answered (for the financing module: call
+/// it inside the transaction that records the answer). `recipients` are whoever
+/// should hear of it (the referring staff, the enterprise's accounts); `link` is the
+/// referral's page.
+#[allow(clippy::too_many_arguments)]
+pub fn referral_answered(
+    conn: &mut DbConnection,
+    recipients: &[i32],
+    enterprise_id: i32,
+    enterprise_name: &str,
+    partner_name: &str,
+    answer: &str,
+    link: &str,
+) -> QueryResult<usize> {
+    let params = notification::params([
+        ("enterprise", enterprise_name.to_string()),
+        ("partner", partner_name.to_string()),
+        ("answer", answer.trim().to_string()),
+    ]);
+    notify(
+        conn,
+        recipients,
+        Kind::ReferralAnswered,
+        &params,
+        link,
+        Some(enterprise_id),
+        None,
+    )
+}
+
 // ---------------------------------------------------------------- sweeps
 
 /// Titles in force that entered the re-review window (expiring within

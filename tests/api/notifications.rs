@@ -577,8 +577,22 @@ async fn notify_skips_existing_dedupe_keys_per_user() {
         )?)
     });
     assert_eq!(n, 1);
+    // The financing module's call: one per recipient, rendered at display time.
+    let e = app.enterprise("9137021212345670", "青岛融资科技有限公司", "370212");
+    let n = app.with_db(|c| {
+        Ok(inbox::referral_answered(
+            c,
+            &[b],
+            e.id,
+            &e.name,
+            "青岛银行",
+            "同意授信 500 万元",
+            "/",
+        )?)
+    });
+    assert_eq!(n, 1);
     assert_eq!(unread(&app, "alice"), 2);
-    assert_eq!(unread(&app, "bob"), 1);
+    assert_eq!(unread(&app, "bob"), 2);
 }
 
 #[test]
