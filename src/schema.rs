@@ -334,6 +334,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    notifications (id) {
+        id -> Integer,
+        user_id -> Integer,
+        kind -> Text,
+        params -> Text,
+        link -> Text,
+        enterprise_id -> Nullable<Integer>,
+        dedupe_key -> Nullable<Text>,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     partners (id) {
         id -> Integer,
         name -> Text,
@@ -537,6 +551,8 @@ diesel::joinable!(index_scores -> index_periods (period));
 diesel::joinable!(index_values -> enterprises (enterprise_id));
 diesel::joinable!(index_values -> index_periods (period));
 diesel::joinable!(index_values -> users (updated_by));
+diesel::joinable!(notifications -> enterprises (enterprise_id));
+diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(plan_targets -> users (updated_by));
 diesel::joinable!(qualification_events -> enterprises (enterprise_id));
 diesel::joinable!(qualification_events -> qualifications (qualification_id));
@@ -578,6 +594,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     index_scores,
     index_values,
     login_throttle,
+    notifications,
     partners,
     pipeline_generation,
     plan_targets,

@@ -38,6 +38,8 @@ pub struct CurrentUser {
     pub must_change_password: bool,
     /// Which enterprises this account may see; apply it in every query.
     pub scope: DataScope,
+    /// Unread notifications (the header badge); counted for page loads only.
+    pub unread: i64,
 }
 
 /// A valid session, put in the request extensions by [`middleware`].
@@ -178,6 +180,7 @@ async fn resolve(
     state: &AppState,
     token: &str,
     ip: String,
+    count_unread: bool,
 ) -> Result<Resolved, crate::error::AppError> {
     let hash = token_hash(token);
     let now = crate::models::now();
@@ -189,10 +192,16 @@ async fn resolve(
                 return Ok(None);
             };
             let scope = u.scope(conn)?;
-            Ok(Some((s, u, scope)))
+            // One COUNT over the partial index of unread rows, with the account.
+            let unread = if count_unread {
+                crate::models::notification::unread_count(conn, u.id)?
+            } else {
+                0
+            };
+            Ok(Some((s, u, scope, unread)))
         })
         .await?;
-    let Some((s, u, scope)) = found else {
+    let Some((s, u, scope, unread)) = found else {
         return Ok(Resolved::Ended);
     };
     let id = s.id;
@@ -221,6 +230,7 @@ async fn resolve(
             enterprise_id: u.enterprise_id,
             must_change_password: u.must_change_password,
             scope,
+            unread,
         },
     })))
 }
@@ -244,7 +254,9 @@ pub async fn middleware(
     let mut session_ended = false;
 
     if let Some(cookie) = req.cookie(SESSION_COOKIE) {
-        match resolve(&state, cookie.value(), ip).await {
+        // Pages show the badge (re-rendered forms after a post too); assets do not.
+        let count_unread = !req.path().starts_with("/static/") && req.path() != "/healthz";
+        match resolve(&state, cookie.value(), ip, count_unread).await {
             Ok(Resolved::Valid(signed)) => {
                 req.extensions_mut().insert(*signed);
                 signed_in = true;

@@ -301,6 +301,7 @@ pub fn load_with(db: &Db, opts: &DemoOptions) -> Result<Loaded, AppError> {
         }
         Ok::<_, AppError>(())
     })?;
+    write_transaction(&mut conn, |conn| demo_notifications(conn, &marker))?;
     Ok(Loaded {
         accounts: ACCOUNTS
             .iter()
@@ -312,6 +313,50 @@ pub fn load_with(db: &Db, opts: &DemoOptions) -> Result<Loaded, AppError> {
             .collect(),
         generated,
     })
+}
+
+/// Fills the demo inboxes: the real sweeps (titles entering the re-review window to
+/// staff and the enterprise, overdue tasks to their owners), and for the enterprise
+/// account the annual-data decisions its submissions would have brought. Safe to run
+/// again (dedupe keys).
+fn demo_notifications(conn: &mut DbConnection, marker: &EnterpriseRef) -> Result<(), AppError> {
+    use crate::domain::notification::{Kind, params};
+    use crate::models::notification as inbox;
+    let day = today();
+    inbox::sweep_titles_expiring(conn, day)?;
+    inbox::sweep_tasks_overdue(conn, day)?;
+    let accounts = inbox::enterprise_accounts(conn, marker.id)?;
+    let year = day.year() - 1;
+    let link = format!("/enterprises/{}/annual", marker.id);
+    inbox::notify(
+        conn,
+        &accounts,
+        Kind::AnnualApproved,
+        &params([
+            ("enterprise", marker.name.clone()),
+            ("year", (year - 1).to_string()),
+        ]),
+        &link,
+        Some(marker.id),
+        Some("demo:annual-approved"),
+    )?;
+    inbox::notify(
+        conn,
+        &accounts,
+        Kind::AnnualReturned,
+        &params([
+            ("enterprise", marker.name.clone()),
+            ("year", year.to_string()),
+            (
+                "reason",
+                "研发费用占比与审计报告不一致，请核对后重新提交。".to_string(),
+            ),
+        ]),
+        &link,
+        Some(marker.id),
+        Some("demo:annual-returned"),
+    )?;
+    Ok(())
 }
 
 /// Creates a demo account, or resets its password and enables it; returns its id.

@@ -48,6 +48,7 @@ pub mod index;
 pub mod industry;
 pub mod locale;
 pub mod money;
+pub mod notification;
 pub mod partner;
 pub mod password_policy;
 pub mod qualification;

@@ -389,6 +389,7 @@ pub fn approve(
         Err(AnnualWriteError::Conflict(_)) => return Err(DecisionError::AlreadyDecided),
     }
     decide(conn, actor, id, "approved", None)?;
+    super::notification::annual_decided(conn, e.id, &e.name, f.year, None)?;
     audit::record(
         conn,
         actor,
@@ -412,11 +413,12 @@ pub fn return_submission(
     id: i32,
     reason: &str,
 ) -> Result<Enterprise, DecisionError> {
-    let (_, e) = load_pending(conn, scope, id)?;
+    let (s, e) = load_pending(conn, scope, id)?;
     if reason.trim().is_empty() {
         return Err(DecisionError::NoReason);
     }
     decide(conn, actor, id, "returned", Some(reason.trim()))?;
+    super::notification::annual_decided(conn, e.id, &e.name, s.year, Some(reason.trim()))?;
     audit::record(
         conn,
         actor,

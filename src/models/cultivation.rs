@@ -804,6 +804,16 @@ pub fn decide(
             ..Default::default()
         },
     )?;
+    super::notification::proposal_decided(
+        conn,
+        p.proposed_by,
+        proposal_id,
+        matches!(outcome, Outcome::Moved(_)),
+        e.id,
+        &e.name,
+        p.step_to.as_str(),
+        comment,
+    )?;
     if let Outcome::Moved(to) = outcome {
         let reason = if p.reason.is_empty() {
             p.comment.clone()

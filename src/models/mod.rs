@@ -9,6 +9,7 @@ pub mod district;
 pub mod enterprise;
 pub mod experts;
 pub mod index;
+pub mod notification;
 pub mod partner;
 pub mod pipeline;
 pub mod qualification;

@@ -51,6 +51,7 @@ pub async fn home(
     ctx: PageCtx,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
+    crate::routes::notifications::sweeps_if_due(&state.db).await?;
     let user = auth.user().clone();
     let locale = ctx.locale;
     let settings = state.settings.clone();

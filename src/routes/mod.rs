@@ -13,6 +13,7 @@ pub mod home;
 pub mod index;
 pub mod index_admin;
 pub mod index_data;
+pub mod notifications;
 pub mod partners;
 pub mod training;
 pub mod transfer;
@@ -36,6 +37,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/", web::get().to(home::home))
         .route("/password", web::get().to(auth::password_form))
         .route("/password", web::post().to(auth::change_password))
+        .route("/inbox", web::get().to(notifications::inbox))
+        .route(
+            "/inbox/read-all",
+            web::post().to(notifications::mark_all_read),
+        )
+        .route("/inbox/{id}/open", web::post().to(notifications::open))
+        .route("/inbox/{id}/read", web::post().to(notifications::mark_read))
         // The registry (each handler checks the role and the data scope itself).
         .route("/enterprises", web::get().to(enterprises::list::list))
         .route("/enterprises.csv", web::get().to(transfer::export_csv))

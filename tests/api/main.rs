@@ -15,6 +15,7 @@ mod index;
 mod index_admin;
 mod index_data;
 mod migrations;
+mod notifications;
 mod partners;
 mod reference;
 mod registry;

@@ -60,6 +60,7 @@ pub async fn list(
     query: web::Query<TasksQuery>,
 ) -> Result<HttpResponse, AppError> {
     auth.require(READERS)?;
+    crate::routes::notifications::sweep_tasks_if_due(&state.db).await?;
     let default = if auth.user().role == Role::Staff {
         "mine"
     } else {

@@ -27,8 +27,9 @@ pub fn today() -> NaiveDate {
 
 static LAST_LEVEL_SWEEP: AtomicI64 = AtomicI64::new(0);
 
-/// Recomputes stored levels whose title expired since, at most once an hour per
-/// process (an index scan that finds nothing when nothing expired).
+/// Recomputes stored levels whose title expired since and announces titles that
+/// entered the re-review window, at most once an hour per process (index scans that
+/// find nothing when nothing changed).
 pub async fn refresh_levels_if_due(db: &Db) -> Result<(), AppError> {
     let now = Utc::now().timestamp();
     let last = LAST_LEVEL_SWEEP.load(Ordering::Relaxed);
@@ -40,11 +41,12 @@ pub async fn refresh_levels_if_due(db: &Db) -> Result<(), AppError> {
         return Ok(());
     }
     let day = today();
-    let n = db
+    let (n, notified) = db
         .write(move |conn| {
-            Ok(crate::models::qualification::refresh_expired_levels(
-                conn, day,
-            )?)
+            let n = crate::models::qualification::refresh_expired_levels(conn, day)?;
+            // Titles entering the re-review window, announced once each.
+            let notified = crate::models::notification::sweep_titles_expiring(conn, day)?;
+            Ok((n, notified))
         })
         .await?;
     if n > 0 {
@@ -52,6 +54,9 @@ pub async fn refresh_levels_if_due(db: &Db) -> Result<(), AppError> {
             enterprises = n,
             "current levels refreshed after title expiry"
         );
+    }
+    if notified > 0 {
+        tracing::info!(notifications = notified, "expiring titles announced");
     }
     Ok(())
 }
