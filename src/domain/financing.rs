@@ -289,7 +289,10 @@ impl PlanInput {
             match term.parse::<i32>() {
                 Ok(m) if (1..=600).contains(&m) => Some(m),
                 _ => {
-                    out.push(FieldProblem::new("term_months", "financing.term_months"));
+                    out.push(FieldProblem::new(
+                        "term_months",
+                        "financing.term_months_range",
+                    ));
                     None
                 }
             }
@@ -791,7 +794,7 @@ mod tests {
             vec![
                 ("name", "field.required"),
                 ("max_amount", "financing.range_inverted"),
-                ("term_months", "financing.term_months"),
+                ("term_months", "financing.term_months_range"),
                 ("rate_max", "financing.range_inverted"),
             ]
         );

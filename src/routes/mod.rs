@@ -13,6 +13,7 @@ pub mod home;
 pub mod index;
 pub mod index_admin;
 pub mod index_data;
+pub mod partner_financing;
 pub mod partners;
 pub mod transfer;
 
@@ -220,6 +221,26 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/partners/new", web::get().to(partners::new_form))
         .route("/partners/{id}", web::get().to(partners::show))
         .route("/partners/{id}", web::post().to(partners::update))
+        .route(
+            "/partners/{id}/agreements",
+            web::post().to(partner_financing::create_agreement),
+        )
+        .route(
+            "/partners/{id}/agreements/{aid}",
+            web::post().to(partner_financing::update_agreement),
+        )
+        .route(
+            "/partners/{id}/agreements/{aid}/terminate",
+            web::post().to(partner_financing::terminate_agreement),
+        )
+        .route(
+            "/partners/{id}/plans",
+            web::post().to(partner_financing::create_plan),
+        )
+        .route(
+            "/partners/{id}/plans/{plan}",
+            web::post().to(partner_financing::update_plan),
+        )
         .route(
             "/partners/{id}/active",
             web::post().to(partners::set_active),
