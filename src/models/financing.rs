@@ -411,3 +411,511 @@ impl ServicePlan {
         Ok(updated)
     }
 }
+
+// ---------------------------------------------------------------- needs
+
+/// A financing need as stored.
+#[derive(Debug, Clone, Queryable, Serialize)]
+pub struct Need {
+    pub id: i32,
+    pub enterprise_id: i32,
+    #[diesel(deserialize_as = String)]
+    pub kind: FinancingKind,
+    pub amount: i64,
+    pub purpose: String,
+    pub wanted_by: Option<NaiveDate>,
+    #[diesel(deserialize_as = String)]
+    pub status: NeedStatus,
+    pub created_by: Option<i32>,
+    /// `enterprise` or `staff`.
+    pub created_via: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+/// A need with its enterprise's name, district and level (for lists).
+#[derive(Debug, Clone, Queryable)]
+pub struct NeedRow {
+    pub need: Need,
+    pub enterprise_name: String,
+    pub district_code: String,
+    pub level: Option<String>,
+}
+
+/// Filters of the need list.
+#[derive(Debug, Clone, Default)]
+pub struct NeedFilter {
+    pub kind: Option<FinancingKind>,
+    pub status: Option<NeedStatus>,
+    pub district: Option<String>,
+}
+
+macro_rules! need_rows {
+    ($scope:expr) => {{
+        let q = financing_needs::table
+            .inner_join(enterprises::table)
+            .select((
+                financing_needs::all_columns,
+                enterprises::name,
+                enterprises::district_code,
+                enterprises::current_level,
+            ))
+            .into_boxed();
+        filter_scope!(q, $scope)
+    }};
+}
+
+impl Need {
+    /// Records a need for enterprise `enterprise_id` (in `district`), audited.
+    /// `via` is `enterprise` or `staff`. Call in a write transaction.
+    pub fn create(
+        conn: &mut DbConnection,
+        actor: &Actor,
+        enterprise_id: i32,
+        district: &str,
+        d: &NeedData,
+        via: &str,
+    ) -> QueryResult<Need> {
+        let now = super::now();
+        let n: Need = diesel::insert_into(financing_needs::table)
+            .values((
+                financing_needs::enterprise_id.eq(enterprise_id),
+                financing_needs::kind.eq(d.kind.as_str()),
+                financing_needs::amount.eq(d.amount),
+                financing_needs::purpose.eq(&d.purpose),
+                financing_needs::wanted_by.eq(d.wanted_by),
+                financing_needs::status.eq(NeedStatus::Open.as_str()),
+                financing_needs::created_by.eq(actor.user_id),
+                financing_needs::created_via.eq(via),
+                financing_needs::created_at.eq(now),
+                financing_needs::updated_at.eq(now),
+                financing_needs::version.eq(1),
+            ))
+            .returning(financing_needs::all_columns)
+            .get_result(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "financing_need.create",
+                entity: "financing_need",
+                entity_id: Some(n.id.to_string()),
+                enterprise_id: Some(enterprise_id),
+                district_code: Some(district.to_string()),
+                after: audit::snapshot(d),
+                ..Default::default()
+            },
+        )?;
+        Ok(n)
+    }
+
+    /// One need, if `scope` may see its enterprise.
+    pub fn find(
+        conn: &mut DbConnection,
+        scope: &DataScope,
+        id: i32,
+    ) -> QueryResult<Option<NeedRow>> {
+        need_rows!(scope)
+            .filter(financing_needs::id.eq(id))
+            .first(conn)
+            .optional()
+    }
+
+    /// An enterprise's needs, newest first.
+    pub fn for_enterprise(conn: &mut DbConnection, enterprise_id: i32) -> QueryResult<Vec<Need>> {
+        financing_needs::table
+            .filter(financing_needs::enterprise_id.eq(enterprise_id))
+            .order(financing_needs::id.desc())
+            .load(conn)
+    }
+
+    /// A page of needs in scope, newest first, after the keyset `before` (an id).
+    pub fn page(
+        conn: &mut DbConnection,
+        scope: &DataScope,
+        f: &NeedFilter,
+        before: Option<i32>,
+        limit: i64,
+    ) -> QueryResult<Vec<NeedRow>> {
+        let mut q = need_rows!(scope);
+        if let Some(k) = f.kind {
+            q = q.filter(financing_needs::kind.eq(k.as_str()));
+        }
+        if let Some(s) = f.status {
+            q = q.filter(financing_needs::status.eq(s.as_str()));
+        }
+        if let Some(d) = &f.district {
+            q = q.filter(enterprises::district_code.eq(d.clone()));
+        }
+        if let Some(b) = before {
+            q = q.filter(financing_needs::id.lt(b));
+        }
+        q.order(financing_needs::id.desc()).limit(limit).load(conn)
+    }
+
+    /// Open needs of the service center's kinds (first loans, credit loans), oldest first.
+    pub fn service_queue(conn: &mut DbConnection, scope: &DataScope) -> QueryResult<Vec<NeedRow>> {
+        need_rows!(scope)
+            .filter(financing_needs::status.eq(NeedStatus::Open.as_str()))
+            .filter(financing_needs::kind.eq_any(service_kinds()))
+            .order((financing_needs::created_at, financing_needs::id))
+            .load(conn)
+    }
+}
+
+fn service_kinds() -> Vec<&'static str> {
+    FinancingKind::ALL
+        .into_iter()
+        .filter(|k| k.service_center())
+        .map(FinancingKind::as_str)
+        .collect()
+}
+
+// ---------------------------------------------------------------- referrals
+
+/// A referral of a need to a partner as stored.
+#[derive(Debug, Clone, Queryable, Serialize)]
+pub struct Referral {
+    pub id: i32,
+    pub need_id: i32,
+    pub partner_id: i32,
+    #[diesel(deserialize_as = String)]
+    pub status: ReferralStatus,
+    pub approved_amount: Option<i64>,
+    pub approved_rate: Option<i32>,
+    pub approved_on: Option<NaiveDate>,
+    pub decline_reason: String,
+    pub sent_at: NaiveDateTime,
+    pub in_review_at: Option<NaiveDateTime>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub created_by: Option<i32>,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+/// Why a referral was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ReferError {
+    /// The partner's kind cannot serve this kind of financing (or it is inactive).
+    #[error("this partner cannot serve this kind of financing")]
+    Unsuitable,
+    /// Already referred to this partner.
+    #[error("already referred to this partner")]
+    Duplicate,
+    /// The need is closed.
+    #[error("the need is closed")]
+    Closed,
+    #[error(transparent)]
+    Db(#[from] DieselError),
+}
+
+impl Referral {
+    /// The referrals of some needs with their partners' names, in order sent.
+    pub fn for_needs(
+        conn: &mut DbConnection,
+        need_ids: &[i32],
+    ) -> QueryResult<Vec<(Referral, String)>> {
+        financing_referrals::table
+            .inner_join(partners::table)
+            .filter(financing_referrals::need_id.eq_any(need_ids.to_vec()))
+            .order((financing_referrals::sent_at, financing_referrals::id))
+            .select((financing_referrals::all_columns, partners::name))
+            .load(conn)
+    }
+
+    pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Referral>> {
+        super::only(
+            financing_referrals::table.filter(financing_referrals::id.eq(id)),
+            conn,
+        )
+    }
+
+    /// Refers `need` to partner `partner_id` (which must be active and of a kind that
+    /// serves the need's kind); an open need becomes matched. Audited.
+    pub fn create(
+        conn: &mut DbConnection,
+        actor: &Actor,
+        need: &NeedRow,
+        partner_id: i32,
+    ) -> Result<Referral, ReferError> {
+        if need.need.status == NeedStatus::Closed {
+            return Err(ReferError::Closed);
+        }
+        let partner =
+            super::partner::Partner::find(conn, partner_id)?.ok_or(DieselError::NotFound)?;
+        if !partner.active || !partner_serves(partner.kind, need.need.kind) {
+            return Err(ReferError::Unsuitable);
+        }
+        let existing: i64 = financing_referrals::table
+            .filter(financing_referrals::need_id.eq(need.need.id))
+            .filter(financing_referrals::partner_id.eq(partner_id))
+            .count()
+            .get_result(conn)?;
+        if existing > 0 {
+            return Err(ReferError::Duplicate);
+        }
+        let now = super::now();
+        let r: Referral = diesel::insert_into(financing_referrals::table)
+            .values((
+                financing_referrals::need_id.eq(need.need.id),
+                financing_referrals::partner_id.eq(partner_id),
+                financing_referrals::status.eq(ReferralStatus::Sent.as_str()),
+                financing_referrals::decline_reason.eq(""),
+                financing_referrals::sent_at.eq(now),
+                financing_referrals::created_by.eq(actor.user_id),
+                financing_referrals::updated_at.eq(now),
+                financing_referrals::version.eq(1),
+            ))
+            .returning(financing_referrals::all_columns)
+            .get_result(conn)?;
+        if need.need.status == NeedStatus::Open {
+            diesel::update(financing_needs::table.filter(financing_needs::id.eq(need.need.id)))
+                .set((
+                    financing_needs::status.eq(NeedStatus::Matched.as_str()),
+                    financing_needs::updated_at.eq(now),
+                    financing_needs::version.eq(financing_needs::version + 1),
+                ))
+                .execute(conn)?;
+        }
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "financing_referral.create",
+                entity: "financing_referral",
+                entity_id: Some(r.id.to_string()),
+                enterprise_id: Some(need.need.enterprise_id),
+                district_code: Some(need.district_code.clone()),
+                after: Some(serde_json::json!({
+                    "need_id": need.need.id,
+                    "partner_id": partner_id,
+                    "partner": partner.name,
+                })),
+                ..Default::default()
+            },
+        )?;
+        Ok(r)
+    }
+
+    /// Moves a referral (of `need`) against `expected_version`, stamping the time of
+    /// the change. Call in a write transaction.
+    pub fn advance(
+        conn: &mut DbConnection,
+        actor: &Actor,
+        need: &NeedRow,
+        id: i32,
+        expected_version: i32,
+        mv: &ReferralMove,
+    ) -> Result<Referral, WriteError<Referral>> {
+        let current = Self::find(conn, id)?
+            .filter(|r| r.need_id == need.need.id)
+            .ok_or(DieselError::NotFound)?;
+        if current.version != expected_version || !current.status.can_move_to(mv.status()) {
+            return Err(WriteError::Conflict(Box::new(current)));
+        }
+        let now = super::now();
+        let target = financing_referrals::table
+            .filter(financing_referrals::id.eq(id))
+            .filter(financing_referrals::version.eq(expected_version));
+        let common = (
+            financing_referrals::status.eq(mv.status().as_str()),
+            financing_referrals::updated_at.eq(now),
+            financing_referrals::version.eq(expected_version + 1),
+        );
+        let updated: Option<Referral> = match mv {
+            ReferralMove::InReview => diesel::update(target)
+                .set((common, financing_referrals::in_review_at.eq(Some(now))))
+                .returning(financing_referrals::all_columns)
+                .get_result(conn)
+                .optional()?,
+            ReferralMove::Approved { amount, rate, on } => diesel::update(target)
+                .set((
+                    common,
+                    financing_referrals::approved_amount.eq(Some(*amount)),
+                    financing_referrals::approved_rate.eq(*rate),
+                    financing_referrals::approved_on.eq(Some(*on)),
+                    financing_referrals::decided_at.eq(Some(now)),
+                ))
+                .returning(financing_referrals::all_columns)
+                .get_result(conn)
+                .optional()?,
+            ReferralMove::Declined { reason } => diesel::update(target)
+                .set((
+                    common,
+                    financing_referrals::decline_reason.eq(reason),
+                    financing_referrals::decided_at.eq(Some(now)),
+                ))
+                .returning(financing_referrals::all_columns)
+                .get_result(conn)
+                .optional()?,
+        };
+        let Some(updated) = updated else {
+            let now = Self::find(conn, id)?.ok_or(DieselError::NotFound)?;
+            return Err(WriteError::Conflict(Box::new(now)));
+        };
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "financing_referral.status",
+                entity: "financing_referral",
+                entity_id: Some(id.to_string()),
+                enterprise_id: Some(need.need.enterprise_id),
+                district_code: Some(need.district_code.clone()),
+                before: Some(serde_json::json!({ "status": current.status.as_str() })),
+                after: audit::snapshot(mv),
+                ..Default::default()
+            },
+        )?;
+        Ok(updated)
+    }
+}
+
+// ---------------------------------------------------------------- roll-ups
+
+/// Approved referrals grouped by something: (key, count, total yuan).
+#[derive(Debug, Clone, Default)]
+pub struct Rollups {
+    pub by_kind: Vec<(String, i64, i64)>,
+    pub by_partner: Vec<(String, i64, i64)>,
+    pub by_district: Vec<(String, i64, i64)>,
+    pub by_level: Vec<(Option<String>, i64, i64)>,
+}
+
+fn approved_sum() -> diesel::expression::SqlLiteral<diesel::sql_types::BigInt> {
+    diesel::dsl::sql::<diesel::sql_types::BigInt>(
+        "CAST(COALESCE(SUM(financing_referrals.approved_amount), 0) AS BIGINT)",
+    )
+}
+
+macro_rules! approved {
+    ($scope:expr, $group:expr, $key:expr, $order:expr) => {{
+        let q = financing_referrals::table
+            .inner_join(financing_needs::table.inner_join(enterprises::table))
+            .inner_join(partners::table)
+            .filter(financing_referrals::status.eq(ReferralStatus::Approved.as_str()))
+            .group_by($group)
+            .select(($key, diesel::dsl::count_star(), approved_sum()))
+            .order($order)
+            .into_boxed();
+        filter_scope!(q, $scope)
+    }};
+}
+
+impl Rollups {
+    /// Approved counts and amounts per kind, partner, district and level (GROUP BY).
+    pub fn load(conn: &mut DbConnection, scope: &DataScope) -> QueryResult<Rollups> {
+        Ok(Rollups {
+            by_kind: approved!(
+                scope,
+                financing_needs::kind,
+                financing_needs::kind,
+                financing_needs::kind
+            )
+            .load(conn)?,
+            by_partner: approved!(
+                scope,
+                (partners::id, partners::name),
+                partners::name,
+                partners::name
+            )
+            .load(conn)?,
+            by_district: approved!(
+                scope,
+                enterprises::district_code,
+                enterprises::district_code,
+                enterprises::district_code
+            )
+            .load(conn)?,
+            by_level: approved!(
+                scope,
+                enterprises::current_level,
+                enterprises::current_level,
+                enterprises::current_level
+            )
+            .load(conn)?,
+        })
+    }
+}
+
+/// The service center's figures over its kinds of needs in scope.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ServiceFigures {
+    /// Median days from a need's creation to its first referral.
+    pub median_to_referral: Option<f64>,
+    /// Median days from a need's creation to the first decision on it.
+    pub median_to_decision: Option<f64>,
+    /// Open needs waiting more than 30 days.
+    pub waiting_over_30: i64,
+}
+
+impl ServiceFigures {
+    pub fn load(
+        conn: &mut DbConnection,
+        scope: &DataScope,
+        now: NaiveDateTime,
+    ) -> QueryResult<ServiceFigures> {
+        let q = financing_referrals::table
+            .inner_join(financing_needs::table.inner_join(enterprises::table))
+            .filter(financing_needs::kind.eq_any(service_kinds()))
+            .select((
+                financing_referrals::need_id,
+                financing_needs::created_at,
+                financing_referrals::sent_at,
+                financing_referrals::decided_at,
+            ))
+            .into_boxed();
+        let rows: Vec<(i32, NaiveDateTime, NaiveDateTime, Option<NaiveDateTime>)> =
+            filter_scope!(q, scope).load(conn)?;
+        let mut first: std::collections::BTreeMap<
+            i32,
+            (NaiveDateTime, NaiveDateTime, Option<NaiveDateTime>),
+        > = Default::default();
+        for (need, created, sent, decided) in rows {
+            let e = first.entry(need).or_insert((created, sent, decided));
+            e.1 = e.1.min(sent);
+            e.2 = match (e.2, decided) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
+        let days =
+            |from: NaiveDateTime, to: NaiveDateTime| (to - from).num_seconds() as f64 / 86_400.0;
+        let to_referral = first.values().map(|(c, s, _)| days(*c, *s)).collect();
+        let to_decision = first
+            .values()
+            .filter_map(|(c, _, d)| d.map(|d| days(*c, d)))
+            .collect();
+        let q = financing_needs::table
+            .inner_join(enterprises::table)
+            .filter(financing_needs::status.eq(NeedStatus::Open.as_str()))
+            .filter(financing_needs::kind.eq_any(service_kinds()))
+            .filter(financing_needs::created_at.lt(now - chrono::Duration::days(30)))
+            .select(diesel::dsl::count_star())
+            .into_boxed();
+        let waiting_over_30 = filter_scope!(q, scope).first(conn)?;
+        Ok(ServiceFigures {
+            median_to_referral: median_days(to_referral),
+            median_to_decision: median_days(to_decision),
+            waiting_over_30,
+        })
+    }
+}
+
+/// Partners that can serve `kind`, active, by name (for the match form).
+pub fn partners_for(
+    conn: &mut DbConnection,
+    kind: FinancingKind,
+) -> QueryResult<Vec<super::partner::Partner>> {
+    let kinds: Vec<&str> = PartnerKind::ALL
+        .into_iter()
+        .filter(|p| partner_serves(*p, kind))
+        .map(PartnerKind::as_str)
+        .collect();
+    partners::table
+        .filter(partners::active.eq(true))
+        .filter(partners::kind.eq_any(kinds))
+        .order(partners::name)
+        .load(conn)
+}

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod cultivation;
 pub mod enterprises;
 pub mod experts;
+pub mod financing;
 pub mod health;
 pub mod home;
 pub mod index;
@@ -216,6 +217,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(experts::score_save),
         )
         // The partner register (each handler checks the role itself).
+        .route("/financing", web::get().to(financing::index))
+        .route("/financing/needs", web::post().to(financing::create_need))
+        .route("/financing/needs/new", web::get().to(financing::new_need))
+        .route("/financing/needs/{id}", web::get().to(financing::show_need))
+        .route(
+            "/financing/needs/{id}/referrals",
+            web::post().to(financing::refer),
+        )
+        .route(
+            "/financing/referrals/{id}",
+            web::post().to(financing::move_referral),
+        )
+        .route(
+            "/financing/service-center",
+            web::get().to(financing::service_center),
+        )
         .route("/partners", web::get().to(partners::list))
         .route("/partners", web::post().to(partners::create))
         .route("/partners/new", web::get().to(partners::new_form))

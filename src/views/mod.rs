@@ -53,6 +53,7 @@ fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
             ("/submissions", "nav.submissions"),
             ("/qualifications/expiring", "nav.expiring"),
             ("/partners", "nav.partners"),
+            ("/financing", "nav.financing"),
             ("/index/import", "nav.index_import"),
             ("/index/experts", "nav.index_experts"),
             ("/admin/users", "nav.users"),
@@ -69,6 +70,7 @@ fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
             ("/submissions", "nav.submissions"),
             ("/qualifications/expiring", "nav.expiring"),
             ("/partners", "nav.partners"),
+            ("/financing", "nav.financing"),
             ("/index/import", "nav.index_import"),
         ]),
         Role::Official => items.extend([
@@ -78,6 +80,7 @@ fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
             ("/proposals", "nav.proposals"),
             ("/qualifications/expiring", "nav.expiring"),
             ("/partners", "nav.partners"),
+            ("/financing", "nav.financing"),
             ("/admin/index", "nav.index_admin"),
             ("/index/experts/review", "nav.expert_review"),
             ("/audit", "nav.audit"),
@@ -86,7 +89,10 @@ fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
             ("/enterprises", "nav.enterprises"),
             ("/index/expert", "nav.my_scoring"),
         ]),
-        Role::Enterprise => items.push(("/enterprises", "nav.my_enterprise")),
+        Role::Enterprise => items.extend([
+            ("/enterprises", "nav.my_enterprise"),
+            ("/financing", "nav.financing"),
+        ]),
     }
     items
 }

@@ -215,6 +215,8 @@ pub struct ShowPage {
     pub title_form: PanelForm,
     /// The development index panel (newest period), when scored and readable.
     pub index_panel: Option<crate::routes::index::Panel>,
+    /// The enterprise's financing needs (not for experts).
+    pub financing: Option<Vec<crate::models::financing::Need>>,
 }
 
 /// A small form on the record page, kept as typed when refused.
@@ -233,6 +235,11 @@ impl PanelForm {
 }
 
 impl ShowPage {
+    /// An amount in 万元.
+    pub fn wan(&self, v: &i64) -> String {
+        crate::domain::money::format_wan(*v)
+    }
+
     /// Labels of conditions of `tier` that this enterprise does not meet.
     pub fn unmet(&self, tier: &Tier) -> Vec<String> {
         crate::domain::tier::unmet(&self.conditions, *tier, &self.e.board_facts())
@@ -270,6 +277,7 @@ pub async fn show_page(
     let locale = ctx.locale;
     let is_enterprise = auth.user().role == Role::Enterprise;
     let reads_index = is_enterprise || auth.require(crate::routes::index::READERS).is_ok();
+    let reads_financing = is_enterprise || auth.require(crate::routes::financing::READERS).is_ok();
     let st = state.clone();
     let loaded = state
         .db
@@ -307,6 +315,11 @@ pub async fn show_page(
                 .rev()
                 .collect();
             let submissions = crate::models::annual::submissions_of(conn, id)?;
+            let financing = if reads_financing {
+                Some(crate::models::financing::Need::for_enterprise(conn, id)?)
+            } else {
+                None
+            };
             let timeline = if is_enterprise {
                 Vec::new()
             } else {
@@ -327,6 +340,7 @@ pub async fn show_page(
                 submissions,
                 timeline,
                 index_panel,
+                financing,
             ))
         })
         .await?;
@@ -341,6 +355,7 @@ pub async fn show_page(
         submissions,
         timeline,
         index_panel,
+        financing,
     ) = loaded;
     Ok(ShowPage {
         ctx,
@@ -362,6 +377,7 @@ pub async fn show_page(
         move_form,
         title_form,
         index_panel,
+        financing,
     })
 }
 
