@@ -92,10 +92,9 @@ const DECLINES: &[&str] = &[
 
 const WAN: i64 = 10_000;
 
-/// The plans a partner of `kind` offers.
-fn plans_for(
-    kind: PartnerKind,
-) -> Vec<(
+/// An offered plan: name, products, amount range in 万元, term in months (0: none),
+/// rate range in hundredths of a percent, target levels.
+type Offer = (
     &'static str,
     &'static str,
     i64,
@@ -103,7 +102,10 @@ fn plans_for(
     i32,
     Option<(i32, i32)>,
     &'static str,
-)> {
+);
+
+/// The plans a partner of `kind` offers.
+fn plans_for(kind: PartnerKind) -> Vec<Offer> {
     match kind {
         PartnerKind::Bank => vec![
             (

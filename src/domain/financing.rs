@@ -176,7 +176,7 @@ pub fn parse_rate(raw: &str) -> Result<Option<i32>, &'static str> {
         + format!("{frac:0<2}")
             .parse::<i32>()
             .map_err(|_| "financing.rate_format")?;
-    if v > 100_00 {
+    if v > 10_000 {
         return Err("financing.rate_format");
     }
     Ok(Some(v))

@@ -765,7 +765,6 @@ impl Referral {
                 district_code: Some(need.district_code.clone()),
                 before: Some(serde_json::json!({ "status": current.status.as_str() })),
                 after: audit::snapshot(mv),
-                ..Default::default()
             },
         )?;
         Ok(updated)
