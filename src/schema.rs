@@ -235,6 +235,42 @@ diesel::table! {
 }
 
 diesel::table! {
+    financing_needs (id) {
+        id -> Integer,
+        enterprise_id -> Integer,
+        kind -> Text,
+        amount -> BigInt,
+        purpose -> Text,
+        wanted_by -> Nullable<Date>,
+        status -> Text,
+        created_by -> Nullable<Integer>,
+        created_via -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    financing_referrals (id) {
+        id -> Integer,
+        need_id -> Integer,
+        partner_id -> Integer,
+        status -> Text,
+        approved_amount -> Nullable<BigInt>,
+        approved_rate -> Nullable<Integer>,
+        approved_on -> Nullable<Date>,
+        decline_reason -> Text,
+        sent_at -> Timestamp,
+        in_review_at -> Nullable<Timestamp>,
+        decided_at -> Nullable<Timestamp>,
+        created_by -> Nullable<Integer>,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
     gate_items (id) {
         id -> Integer,
         key -> Text,
@@ -344,6 +380,41 @@ diesel::table! {
         dedupe_key -> Nullable<Text>,
         created_at -> Timestamp,
         read_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    partner_agreements (id) {
+        id -> Integer,
+        partner_id -> Integer,
+        signed_on -> Nullable<Date>,
+        scope -> Text,
+        starts_on -> Date,
+        ends_on -> Nullable<Date>,
+        terminated_on -> Nullable<Date>,
+        termination_reason -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    partner_service_plans (id) {
+        id -> Integer,
+        partner_id -> Integer,
+        name -> Text,
+        products -> Text,
+        min_amount -> Nullable<BigInt>,
+        max_amount -> Nullable<BigInt>,
+        term_months -> Nullable<Integer>,
+        rate_min -> Nullable<Integer>,
+        rate_max -> Nullable<Integer>,
+        target_levels -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
     }
 }
 
@@ -540,6 +611,11 @@ diesel::joinable!(cultivation_tasks -> enterprises (enterprise_id));
 diesel::joinable!(enterprises -> districts (district_code));
 diesel::joinable!(expert_assignments -> enterprises (enterprise_id));
 diesel::joinable!(expert_assignments -> index_periods (period));
+diesel::joinable!(financing_needs -> enterprises (enterprise_id));
+diesel::joinable!(financing_needs -> users (created_by));
+diesel::joinable!(financing_referrals -> financing_needs (need_id));
+diesel::joinable!(financing_referrals -> partners (partner_id));
+diesel::joinable!(financing_referrals -> users (created_by));
 diesel::joinable!(gate_ticks -> enterprises (enterprise_id));
 diesel::joinable!(gate_ticks -> users (ticked_by));
 diesel::joinable!(index_models -> users (created_by));
@@ -553,6 +629,8 @@ diesel::joinable!(index_values -> index_periods (period));
 diesel::joinable!(index_values -> users (updated_by));
 diesel::joinable!(notifications -> enterprises (enterprise_id));
 diesel::joinable!(notifications -> users (user_id));
+diesel::joinable!(partner_agreements -> partners (partner_id));
+diesel::joinable!(partner_service_plans -> partners (partner_id));
 diesel::joinable!(plan_targets -> users (updated_by));
 diesel::joinable!(qualification_events -> enterprises (enterprise_id));
 diesel::joinable!(qualification_events -> qualifications (qualification_id));
@@ -586,6 +664,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     districts,
     enterprises,
     expert_assignments,
+    financing_needs,
+    financing_referrals,
     gate_items,
     gate_ticks,
     index_generation,
@@ -595,6 +675,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     index_values,
     login_throttle,
     notifications,
+    partner_agreements,
+    partner_service_plans,
     partners,
     pipeline_generation,
     plan_targets,

@@ -13,6 +13,7 @@
 //! Idempotent: when the enterprise account's enterprise (the marker) is already
 //! there, nothing is generated and only the demo accounts' passwords are reset.
 
+pub mod financing;
 pub mod generate;
 pub mod index_data;
 pub mod names;
@@ -196,6 +197,8 @@ pub struct LoadReport {
     pub open_assignments: usize,
     /// Periods whose index scores were computed.
     pub scored_periods: usize,
+    pub financing_needs: usize,
+    pub financing_referrals: usize,
     pub elapsed: Duration,
 }
 
@@ -572,6 +575,12 @@ fn generate_into(
     write_transaction(conn, |c| {
         store_training(c, seed, today, &partner_ids, crew, &mut report)
     })?;
+    // Financing services for the default set.
+    if opts.enterprises.is_none() {
+        write_transaction(conn, |c| {
+            store_financing(c, seed, today, &partner_ids, crew, &mut report)
+        })?;
+    }
     // Scores for every period on first run.
     let actor = Actor {
         user_id: None,
@@ -874,6 +883,131 @@ fn store_partners(conn: &mut DbConnection, report: &mut LoadReport) -> Result<Ve
             })
         })
         .collect()
+}
+
+/// Stores the generated agreements, service plans, needs and referrals.
+fn store_financing(
+    conn: &mut DbConnection,
+    seed_: u64,
+    today: NaiveDate,
+    partner_ids: &[i32],
+    crew: Crew,
+    report: &mut LoadReport,
+) -> Result<(), AppError> {
+    use crate::domain::partner::PartnerKind;
+    use crate::schema::enterprises;
+    use diesel::prelude::*;
+    let kinds: Vec<PartnerKind> = PARTNERS
+        .iter()
+        .map(|p| p.kind.parse().unwrap_or(PartnerKind::Other))
+        .collect();
+    let rows: Vec<(i32, Option<String>, String)> = enterprises::table
+        .order(enterprises::id)
+        .select((
+            enterprises::id,
+            enterprises::current_level,
+            enterprises::credit_code,
+        ))
+        .load(conn)?;
+    let marker_code = generate::marker_code().map(|c| c.as_str().to_string());
+    let marker = rows
+        .iter()
+        .position(|(_, _, code)| Some(code) == marker_code.as_ref());
+    let levels: Vec<Option<&str>> = rows.iter().map(|(_, l, _)| l.as_deref()).collect();
+    let set = financing::generate(seed_, today, &kinds, &levels, marker);
+    let now = crate::models::now();
+    let agreements: Vec<seed::NewAgreementRow> = set
+        .agreements
+        .iter()
+        .map(|a| seed::NewAgreementRow {
+            partner_id: partner_ids[a.partner],
+            signed_on: a.signed_on,
+            scope: a.scope,
+            starts_on: a.starts_on,
+            ends_on: a.ends_on,
+            terminated_on: a.terminated_on,
+            termination_reason: a.termination_reason,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        })
+        .collect();
+    seed::insert_agreements(conn, &agreements)?;
+    let plans: Vec<seed::NewServicePlanRow> = set
+        .plans
+        .iter()
+        .map(|p| seed::NewServicePlanRow {
+            partner_id: partner_ids[p.partner],
+            name: p.name,
+            products: p.products,
+            min_amount: p.min_amount,
+            max_amount: p.max_amount,
+            term_months: p.term_months,
+            rate_min: p.rate_min,
+            rate_max: p.rate_max,
+            target_levels: p.target_levels,
+            active: true,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        })
+        .collect();
+    seed::insert_service_plans(conn, &plans)?;
+    let needs: Vec<seed::NewNeedRow> = set
+        .needs
+        .iter()
+        .map(|n| {
+            let own = Some(n.enterprise) == marker;
+            seed::NewNeedRow {
+                enterprise_id: rows[n.enterprise].0,
+                kind: n.kind.as_str(),
+                amount: n.amount,
+                purpose: n.purpose,
+                wanted_by: n.wanted_by,
+                status: n.status,
+                created_by: if own { None } else { Some(crew.staff) },
+                created_via: if own { "enterprise" } else { "staff" },
+                created_at: n.created_at,
+                updated_at: n.created_at,
+                version: 1,
+            }
+        })
+        .collect();
+    let ids = seed::insert_needs(conn, &needs)?;
+    if ids.len() != needs.len() {
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "stored {} financing needs but {} ids came back",
+            needs.len(),
+            ids.len()
+        )));
+    }
+    let referrals: Vec<seed::NewReferralRow> = set
+        .needs
+        .iter()
+        .zip(&ids)
+        .flat_map(|(n, id)| {
+            n.referrals.iter().map(move |r| seed::NewReferralRow {
+                need_id: *id,
+                partner_id: partner_ids[r.partner],
+                status: r.status.as_str(),
+                approved_amount: r.approved_amount,
+                approved_rate: r.approved_rate,
+                approved_on: r.approved_on,
+                decline_reason: r.decline_reason,
+                sent_at: r.sent_at,
+                in_review_at: r.in_review_at,
+                decided_at: r.decided_at,
+                created_by: Some(crew.staff),
+                updated_at: r.decided_at.or(r.in_review_at).unwrap_or(r.sent_at),
+                version: 1
+                    + u8::from(r.in_review_at.is_some()) as i32
+                    + u8::from(r.decided_at.is_some()) as i32,
+            })
+        })
+        .collect();
+    report.financing_needs += needs.len();
+    report.financing_referrals += seed::insert_referrals(conn, &referrals)?;
+    Ok(())
 }
 
 /// Sets the three-year plan's targets for the years that have none, as the official.

@@ -44,6 +44,7 @@ pub mod credit_code;
 pub mod cultivation;
 pub mod district;
 pub mod enterprise;
+pub mod financing;
 pub mod index;
 pub mod industry;
 pub mod locale;

@@ -8,6 +8,7 @@ pub mod cultivation;
 pub mod district;
 pub mod enterprise;
 pub mod experts;
+pub mod financing;
 pub mod index;
 pub mod notification;
 pub mod partner;

@@ -639,3 +639,128 @@ pub fn insert_registrations(
 ) -> QueryResult<usize> {
     Ok(insert_chunks!(conn, training_registrations::table, rows, 8))
 }
+
+/// A partner's cooperation agreement.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = crate::schema::partner_agreements, treat_none_as_default_value = false)]
+pub struct NewAgreementRow<'a> {
+    pub partner_id: i32,
+    pub signed_on: Option<NaiveDate>,
+    pub scope: &'a str,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    pub terminated_on: Option<NaiveDate>,
+    pub termination_reason: &'a str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+/// A partner's service plan.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = crate::schema::partner_service_plans, treat_none_as_default_value = false)]
+pub struct NewServicePlanRow<'a> {
+    pub partner_id: i32,
+    pub name: &'a str,
+    pub products: &'a str,
+    pub min_amount: Option<i64>,
+    pub max_amount: Option<i64>,
+    pub term_months: Option<i32>,
+    pub rate_min: Option<i32>,
+    pub rate_max: Option<i32>,
+    pub target_levels: &'a str,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+/// A financing need.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = crate::schema::financing_needs, treat_none_as_default_value = false)]
+pub struct NewNeedRow<'a> {
+    pub enterprise_id: i32,
+    pub kind: &'a str,
+    pub amount: i64,
+    pub purpose: &'a str,
+    pub wanted_by: Option<NaiveDate>,
+    pub status: &'a str,
+    pub created_by: Option<i32>,
+    pub created_via: &'a str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+/// A referral of a need to a partner.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = crate::schema::financing_referrals, treat_none_as_default_value = false)]
+pub struct NewReferralRow<'a> {
+    pub need_id: i32,
+    pub partner_id: i32,
+    pub status: &'a str,
+    pub approved_amount: Option<i64>,
+    pub approved_rate: Option<i32>,
+    pub approved_on: Option<NaiveDate>,
+    pub decline_reason: &'a str,
+    pub sent_at: NaiveDateTime,
+    pub in_review_at: Option<NaiveDateTime>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub created_by: Option<i32>,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+/// Inserts agreements.
+pub fn insert_agreements(
+    conn: &mut DbConnection,
+    rows: &[NewAgreementRow<'_>],
+) -> QueryResult<usize> {
+    Ok(insert_chunks!(
+        conn,
+        crate::schema::partner_agreements::table,
+        rows,
+        10
+    ))
+}
+
+/// Inserts service plans.
+pub fn insert_service_plans(
+    conn: &mut DbConnection,
+    rows: &[NewServicePlanRow<'_>],
+) -> QueryResult<usize> {
+    Ok(insert_chunks!(
+        conn,
+        crate::schema::partner_service_plans::table,
+        rows,
+        13
+    ))
+}
+
+/// Inserts needs; returns the new ids in insert order (the table must be empty of
+/// rows newer than these: the demo loads into an empty database).
+pub fn insert_needs(conn: &mut DbConnection, rows: &[NewNeedRow<'_>]) -> QueryResult<Vec<i32>> {
+    use crate::schema::financing_needs;
+    let before: Option<i32> = financing_needs::table
+        .select(diesel::dsl::max(financing_needs::id))
+        .first(conn)?;
+    insert_chunks!(conn, financing_needs::table, rows, 11);
+    financing_needs::table
+        .filter(financing_needs::id.gt(before.unwrap_or(0)))
+        .order(financing_needs::id)
+        .select(financing_needs::id)
+        .load(conn)
+}
+
+/// Inserts referrals.
+pub fn insert_referrals(
+    conn: &mut DbConnection,
+    rows: &[NewReferralRow<'_>],
+) -> QueryResult<usize> {
+    Ok(insert_chunks!(
+        conn,
+        crate::schema::financing_referrals::table,
+        rows,
+        13
+    ))
+}

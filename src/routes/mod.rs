@@ -8,12 +8,14 @@ pub mod auth;
 pub mod cultivation;
 pub mod enterprises;
 pub mod experts;
+pub mod financing;
 pub mod health;
 pub mod home;
 pub mod index;
 pub mod index_admin;
 pub mod index_data;
 pub mod notifications;
+pub mod partner_financing;
 pub mod partners;
 pub mod training;
 pub mod transfer;
@@ -224,11 +226,47 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(experts::score_save),
         )
         // The partner register (each handler checks the role itself).
+        .route("/financing", web::get().to(financing::index))
+        .route("/financing/needs", web::post().to(financing::create_need))
+        .route("/financing/needs/new", web::get().to(financing::new_need))
+        .route("/financing/needs/{id}", web::get().to(financing::show_need))
+        .route(
+            "/financing/needs/{id}/referrals",
+            web::post().to(financing::refer),
+        )
+        .route(
+            "/financing/referrals/{id}",
+            web::post().to(financing::move_referral),
+        )
+        .route(
+            "/financing/service-center",
+            web::get().to(financing::service_center),
+        )
         .route("/partners", web::get().to(partners::list))
         .route("/partners", web::post().to(partners::create))
         .route("/partners/new", web::get().to(partners::new_form))
         .route("/partners/{id}", web::get().to(partners::show))
         .route("/partners/{id}", web::post().to(partners::update))
+        .route(
+            "/partners/{id}/agreements",
+            web::post().to(partner_financing::create_agreement),
+        )
+        .route(
+            "/partners/{id}/agreements/{aid}",
+            web::post().to(partner_financing::update_agreement),
+        )
+        .route(
+            "/partners/{id}/agreements/{aid}/terminate",
+            web::post().to(partner_financing::terminate_agreement),
+        )
+        .route(
+            "/partners/{id}/plans",
+            web::post().to(partner_financing::create_plan),
+        )
+        .route(
+            "/partners/{id}/plans/{plan}",
+            web::post().to(partner_financing::update_plan),
+        )
         .route(
             "/partners/{id}/active",
             web::post().to(partners::set_active),

@@ -87,9 +87,21 @@ pub struct FormPage {
     /// What another user saved meanwhile (a refused stale edit).
     pub theirs: Option<PartnerInput>,
     pub can_edit: bool,
+    /// The partner's agreements and service plans, with the forms to add or edit them.
+    pub fin: super::partner_financing::Section,
 }
 
 impl FormPage {
+    /// A page for `editing` with `form` in the partner form (for the sections' handlers).
+    pub fn new_pub(
+        auth: &Auth,
+        ctx: PageCtx,
+        editing: Option<Partner>,
+        form: PartnerInput,
+    ) -> FormPage {
+        Self::new(auth, ctx, editing, form)
+    }
+
     fn new(auth: &Auth, ctx: PageCtx, editing: Option<Partner>, form: PartnerInput) -> FormPage {
         FormPage {
             ctx,
@@ -100,6 +112,7 @@ impl FormPage {
             kinds: PartnerKind::ALL,
             theirs: None,
             can_edit: auth.require(EDITORS).is_ok(),
+            fin: Default::default(),
         }
     }
 
@@ -145,7 +158,7 @@ impl FormPage {
     }
 }
 
-async fn load(state: &web::Data<AppState>, id: i32) -> Result<Partner, AppError> {
+pub(super) async fn load(state: &web::Data<AppState>, id: i32) -> Result<Partner, AppError> {
     state
         .db
         .read(move |conn| Partner::find(conn, id)?.ok_or(AppError::NotFound))
@@ -199,17 +212,23 @@ pub async fn create(
     render(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
-/// `GET /partners/{id}`: the edit form for editors, the details for officials.
+/// `GET /partners/{id}`: the edit form for editors, the details for officials;
+/// below, the agreements and service plans (`?agreement=` / `?plan=` put one in
+/// the edit form).
 pub async fn show(
     auth: Auth,
     ctx: PageCtx,
     state: web::Data<AppState>,
     path: web::Path<i32>,
+    q: web::Query<super::partner_financing::EditQuery>,
 ) -> Result<HttpResponse, AppError> {
     auth.require(READERS)?;
-    let p = load(&state, path.into_inner()).await?;
+    let id = path.into_inner();
+    let p = load(&state, id).await?;
     let form = p.data().to_input();
-    page(&FormPage::new(&auth, ctx, Some(p), form))
+    let mut page_ = FormPage::new(&auth, ctx, Some(p), form);
+    page_.fin = super::partner_financing::Section::load(&state, id, &q).await?;
+    page(&page_)
 }
 
 /// The edit form adds the version the user saw.
@@ -269,6 +288,8 @@ pub async fn update(
         EditOutcome::Invalid(problems) => {
             let p = load(&state, id).await?;
             let mut page = FormPage::new(&auth, ctx, Some(p), form.input);
+            page.fin =
+                super::partner_financing::Section::load(&state, id, &Default::default()).await?;
             // Still against the version this user saw: a refused form changes nothing.
             page.version = version;
             page.errors = field_errors(&problems);
@@ -277,6 +298,8 @@ pub async fn update(
         EditOutcome::Conflict(current) => {
             let theirs = current.data().to_input();
             let mut page = FormPage::new(&auth, ctx, Some(*current), form.input);
+            page.fin =
+                super::partner_financing::Section::load(&state, id, &Default::default()).await?;
             page.theirs = Some(theirs);
             render(StatusCode::CONFLICT, &page)
         }

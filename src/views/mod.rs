@@ -54,6 +54,7 @@ fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
             ("/qualifications/expiring", "nav.expiring"),
             ("/partners", "nav.partners"),
             ("/training", "nav.training"),
+            ("/financing", "nav.financing"),
             ("/index/import", "nav.index_import"),
             ("/index/experts", "nav.index_experts"),
             ("/admin/users", "nav.users"),
@@ -71,6 +72,7 @@ fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
             ("/qualifications/expiring", "nav.expiring"),
             ("/partners", "nav.partners"),
             ("/training", "nav.training"),
+            ("/financing", "nav.financing"),
             ("/index/import", "nav.index_import"),
         ]),
         Role::Official => items.extend([
@@ -81,6 +83,7 @@ fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
             ("/qualifications/expiring", "nav.expiring"),
             ("/partners", "nav.partners"),
             ("/training", "nav.training"),
+            ("/financing", "nav.financing"),
             ("/admin/index", "nav.index_admin"),
             ("/index/experts/review", "nav.expert_review"),
             ("/audit", "nav.audit"),
@@ -92,6 +95,7 @@ fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
         Role::Enterprise => items.extend([
             ("/enterprises", "nav.my_enterprise"),
             ("/training", "nav.training"),
+            ("/financing", "nav.financing"),
         ]),
     }
     items

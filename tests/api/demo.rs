@@ -221,6 +221,7 @@ fn the_default_demo_has_the_seeds_numbers_and_loads_once() {
     index_is_there(&mut conn, &report, today);
     cultivation_is_there_and_passes_the_apps_checks(&mut conn, &mine, today);
     training_is_there(&mut conn, &report, &mine);
+    financing_is_there(&mut conn, &report, mine.id);
 }
 
 /// About two dozen events over the past year and the next three months, some full and
@@ -274,6 +275,49 @@ fn training_is_there(conn: &mut DbConnection, report: &demo::LoadReport, mine: &
             .unwrap()
             .is_empty()
     );
+}
+
+
+/// Agreements and plans for the demo partners, about 250 needs with referrals in
+/// every status, and open needs for the enterprise account's company.
+fn financing_is_there(conn: &mut DbConnection, report: &demo::LoadReport, mine: i32) {
+    use srdi_board::models::financing::{Need, Rollups, ServiceFigures};
+    use srdi_board::schema::{
+        financing_needs, financing_referrals, partner_agreements, partner_service_plans,
+    };
+    let agreements: i64 = partner_agreements::table.count().get_result(conn).unwrap();
+    let plans: i64 = partner_service_plans::table
+        .count()
+        .get_result(conn)
+        .unwrap();
+    assert!(
+        agreements >= 10 && plans >= 10,
+        "{agreements} agreements, {plans} plans"
+    );
+    let needs: i64 = financing_needs::table.count().get_result(conn).unwrap();
+    assert_eq!(needs as usize, report.financing_needs);
+    assert!((180..=340).contains(&needs), "{needs} needs");
+    let by_status: Vec<(String, i64)> = financing_referrals::table
+        .group_by(financing_referrals::status)
+        .select((financing_referrals::status, count_star()))
+        .load(conn)
+        .unwrap();
+    for s in ["sent", "in_review", "approved", "declined"] {
+        assert!(
+            by_status.iter().any(|(st, n)| st == s && *n > 0),
+            "no {s} referral: {by_status:?}"
+        );
+    }
+    let own = Need::for_enterprise(conn, mine).unwrap();
+    let open = own.iter().filter(|n| n.status.as_str() == "open").count();
+    assert!(
+        (2..=3).contains(&open),
+        "{open} open needs of the demo enterprise"
+    );
+    let rollups = Rollups::load(conn, &DataScope::All).unwrap();
+    assert!(rollups.by_kind.iter().map(|(_, n, _)| n).sum::<i64>() > 0);
+    let figures = ServiceFigures::load(conn, &DataScope::All, srdi_board::models::now()).unwrap();
+    assert!(figures.median_to_referral.is_some() && figures.median_to_decision.is_some());
 }
 
 /// Every year of annual data is a scored period for every enterprise that has it;

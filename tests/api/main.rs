@@ -8,6 +8,7 @@ mod browser;
 mod cli;
 mod cultivation;
 mod demo;
+mod financing;
 mod gates;
 mod helpers;
 mod i18n;

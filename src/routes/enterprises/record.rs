@@ -217,6 +217,8 @@ pub struct ShowPage {
     pub index_panel: Option<crate::routes::index::Panel>,
     /// Events the enterprise was invited to or registered for (`None`: not shown).
     pub training: Option<Vec<crate::models::training::HistoryRow>>,
+    /// The enterprise's financing needs (not for experts).
+    pub financing: Option<Vec<crate::models::financing::Need>>,
 }
 
 /// A small form on the record page, kept as typed when refused.
@@ -235,6 +237,11 @@ impl PanelForm {
 }
 
 impl ShowPage {
+    /// An amount in 万元.
+    pub fn wan(&self, v: &i64) -> String {
+        crate::domain::money::format_wan(*v)
+    }
+
     /// Labels of conditions of `tier` that this enterprise does not meet.
     pub fn unmet(&self, tier: &Tier) -> Vec<String> {
         crate::domain::tier::unmet(&self.conditions, *tier, &self.e.board_facts())
@@ -273,6 +280,7 @@ pub async fn show_page(
     let is_enterprise = auth.user().role == Role::Enterprise;
     let reads_index = is_enterprise || auth.require(crate::routes::index::READERS).is_ok();
     let reads_training = auth.require(crate::routes::training::READERS).is_ok();
+    let reads_financing = is_enterprise || auth.require(crate::routes::financing::READERS).is_ok();
     let st = state.clone();
     let loaded = state
         .db
@@ -310,6 +318,11 @@ pub async fn show_page(
                 .rev()
                 .collect();
             let submissions = crate::models::annual::submissions_of(conn, id)?;
+            let financing = if reads_financing {
+                Some(crate::models::financing::Need::for_enterprise(conn, id)?)
+            } else {
+                None
+            };
             let timeline = if is_enterprise {
                 Vec::new()
             } else {
@@ -336,6 +349,7 @@ pub async fn show_page(
                 timeline,
                 index_panel,
                 training,
+                financing,
             ))
         })
         .await?;
@@ -351,6 +365,7 @@ pub async fn show_page(
         timeline,
         index_panel,
         training,
+        financing,
     ) = loaded;
     Ok(ShowPage {
         ctx,
@@ -373,6 +388,7 @@ pub async fn show_page(
         title_form,
         index_panel,
         training,
+        financing,
     })
 }
 
