@@ -767,6 +767,27 @@ impl Referral {
                 after: audit::snapshot(mv),
             },
         )?;
+        // A decision is news for the enterprise and for whoever recorded the need.
+        if matches!(
+            mv,
+            ReferralMove::Approved { .. } | ReferralMove::Declined { .. }
+        ) {
+            let mut to = super::notification::enterprise_accounts(conn, need.need.enterprise_id)?;
+            to.extend(need.need.created_by);
+            let partner: String = crate::schema::partners::table
+                .filter(crate::schema::partners::id.eq(updated.partner_id))
+                .select(crate::schema::partners::name)
+                .first(conn)?;
+            super::notification::referral_answered(
+                conn,
+                &to,
+                need.need.enterprise_id,
+                &need.enterprise_name,
+                &partner,
+                &format!("referral_status.{}", mv.status().as_str()),
+                &format!("/financing/needs/{}", need.need.id),
+            )?;
+        }
         Ok(updated)
     }
 }

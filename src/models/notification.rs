@@ -295,7 +295,7 @@ pub fn referral_answered(
     let params = notification::params([
         ("enterprise", enterprise_name.to_string()),
         ("partner", partner_name.to_string()),
-        ("answer", answer.trim().to_string()),
+        ("answer_label", answer.trim().to_string()),
     ]);
     notify(
         conn,

@@ -277,7 +277,6 @@ fn training_is_there(conn: &mut DbConnection, report: &demo::LoadReport, mine: &
     );
 }
 
-
 /// Agreements and plans for the demo partners, about 250 needs with referrals in
 /// every status, and open needs for the enterprise account's company.
 fn financing_is_there(conn: &mut DbConnection, report: &demo::LoadReport, mine: i32) {

@@ -405,6 +405,7 @@ async fn an_enterprise_records_its_own_needs_and_sees_only_them() {
 async fn staff_match_needs_to_suitable_partners_and_move_referrals() {
     let app = TestApp::spawn().await;
     let e = app.enterprise("9137021212345670", "青岛融资测试科技有限公司", "370212");
+    app.user_with("company", Role::Enterprise, Some(e.id), &[], false);
     app.user("ops", Role::Staff);
     let s = app.signed_in("ops").await;
     let bank = partner(&app, &s, "青岛银行股份有限公司", "bank").await;
@@ -505,6 +506,26 @@ async fn staff_match_needs_to_suitable_partners_and_move_referrals() {
     assert_eq!(app.audit_count("financing_referral.status"), 2);
     let (_, html) = page(&app, &s, &here).await;
     assert!(html.contains("已获批") && html.contains("450.00") && html.contains("3.65%"));
+    // The decision reached the enterprise's inbox, in its reader's words.
+    let co = app.signed_in("company").await;
+    let (_, inbox) = page(&app, &co, "/inbox").await;
+    assert!(
+        inbox.contains("青岛银行股份有限公司 已答复 青岛融资测试科技有限公司 的融资对接：已获批"),
+        "no referral notification"
+    );
+    let answered = |c: &mut srdi_board::db::DbConnection| {
+        use diesel::prelude::*;
+        use srdi_board::schema::notifications as n;
+        Ok(n::table
+            .filter(n::kind.eq("referral_answered"))
+            .count()
+            .get_result::<i64>(c)?)
+    };
+    assert_eq!(
+        app.with_db(answered),
+        1,
+        "only the enterprise account; staff recorded nothing"
+    );
 }
 
 #[tokio::test]
