@@ -4,12 +4,18 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::auth::Auth;
+use crate::domain::cultivation::Step;
+use crate::domain::financing::NeedStatus;
 use crate::domain::role::Role;
 use crate::domain::scope::DataScope;
 use crate::error::AppError;
+use crate::models::cultivation::{self, TaskFilter, TaskRow};
 use crate::models::district::District;
 use crate::models::enterprise::{self, EnterpriseRef};
 use crate::models::session::Session;
+use crate::models::training::TrainingEvent;
+use crate::models::{annual, financing, qualification};
+use crate::routes::enterprises::today;
 use crate::startup::AppState;
 use crate::views::{PageCtx, page};
 
@@ -17,6 +23,60 @@ use crate::views::{PageCtx, page};
 pub struct RoleCount {
     pub role: Role,
     pub count: i64,
+}
+
+/// How many rows each dashboard card lists before linking to the full page.
+pub const CARD_ROWS: usize = 6;
+
+/// A staff member's work: their open tasks, reviews and things to follow up.
+#[derive(Default)]
+pub struct StaffBlocks {
+    /// My open tasks (all of them counted, overdue ones first since due dates sort first).
+    pub task_count: usize,
+    pub overdue_count: usize,
+    pub tasks: Vec<TaskRow>,
+    /// Annual-data submissions waiting for review in scope.
+    pub pending_count: usize,
+    pub pending: Vec<annual::QueueRow>,
+    /// Titles in force expiring within 90 days in scope.
+    pub expiring_count: usize,
+    pub expiring: Vec<qualification::ExpiringRow>,
+    /// Financing needs recorded in the last 30 days in scope.
+    pub needs_count: usize,
+    pub needs: Vec<financing::NeedRow>,
+}
+
+/// An enterprise account's own figures.
+#[derive(Default)]
+pub struct EnterpriseBlocks {
+    pub open_needs: Vec<financing::Need>,
+    pub trainings: Vec<TrainingEvent>,
+}
+
+/// Approved financing in scope (officials and admins).
+#[derive(Default)]
+pub struct FinancingTotals {
+    pub count: i64,
+    pub amount: i64,
+}
+
+/// Sums the per-kind roll-up rows into one total.
+pub fn financing_totals(by_kind: &[(String, i64, i64)]) -> FinancingTotals {
+    by_kind
+        .iter()
+        .fold(FinancingTotals::default(), |acc, (_, n, amount)| {
+            FinancingTotals {
+                count: acc.count + n,
+                amount: acc.amount + amount,
+            }
+        })
+}
+
+/// Keeps the first [`CARD_ROWS`] rows and returns how many there were.
+fn first_rows<T>(mut rows: Vec<T>) -> (usize, Vec<T>) {
+    let n = rows.len();
+    rows.truncate(CARD_ROWS);
+    (n, rows)
 }
 
 /// The home page.
@@ -35,6 +95,9 @@ pub struct HomePage {
     /// For admins: accounts per role and sessions online now.
     pub role_counts: Vec<RoleCount>,
     pub online_sessions: usize,
+    pub staff: Option<StaffBlocks>,
+    pub enterprise: Option<EnterpriseBlocks>,
+    pub financing: Option<FinancingTotals>,
 }
 
 impl HomePage {
@@ -42,6 +105,18 @@ impl HomePage {
     pub fn intro(&self) -> String {
         self.ctx
             .t(&format!("home.role_intro.{}", self.role.as_str()))
+    }
+
+    pub fn step_name(&self, s: &Step) -> String {
+        crate::routes::cultivation::step_label(&self.ctx, *s)
+    }
+
+    pub fn wan(&self, v: &i64) -> String {
+        crate::domain::money::format_wan(*v)
+    }
+
+    pub fn count_of(&self, n: &usize) -> String {
+        n.to_string()
     }
 }
 
@@ -87,10 +162,86 @@ pub async fn home(
             } else {
                 (Vec::new(), 0)
             };
-            Ok((visible, scope_districts, own, role_counts, online))
+            let role = user.role;
+            let staff = if role == Role::Staff {
+                let day = today();
+                let mine = cultivation::tasks(
+                    conn,
+                    &user.scope,
+                    TaskFilter::OwnerOpen(user.id),
+                    day,
+                    500,
+                )?;
+                let overdue_count = mine.iter().filter(|t| t.overdue).count();
+                let (task_count, tasks) = first_rows(mine);
+                let (pending_count, pending) = first_rows(annual::pending(conn, &user.scope)?);
+                let (expiring_count, expiring) = first_rows(qualification::expiring(
+                    conn,
+                    &user.scope,
+                    day,
+                    day + chrono::Duration::days(90),
+                )?);
+                let since = crate::models::now() - chrono::Duration::days(30);
+                let recent: Vec<financing::NeedRow> = financing::Need::page(
+                    conn,
+                    &user.scope,
+                    &financing::NeedFilter::default(),
+                    None,
+                    500,
+                )?
+                .into_iter()
+                .filter(|r| r.need.created_at >= since)
+                .collect();
+                let (needs_count, needs) = first_rows(recent);
+                Some(StaffBlocks {
+                    task_count,
+                    overdue_count,
+                    tasks,
+                    pending_count,
+                    pending,
+                    expiring_count,
+                    expiring,
+                    needs_count,
+                    needs,
+                })
+            } else {
+                None
+            };
+            let enterprise_blocks = match user.scope {
+                DataScope::Enterprise(id) if own.is_some() => {
+                    let open_needs = financing::Need::for_enterprise(conn, id)?
+                        .into_iter()
+                        .filter(|n| n.status == NeedStatus::Open)
+                        .collect();
+                    let trainings =
+                        crate::models::training::upcoming_for(conn, id, crate::models::now())?
+                            .into_iter()
+                            .map(|(e, _)| e)
+                            .take(CARD_ROWS)
+                            .collect();
+                    Some(EnterpriseBlocks {
+                        open_needs,
+                        trainings,
+                    })
+                }
+                _ => None,
+            };
+            let totals = if matches!(role, Role::Official | Role::Admin) {
+                let r = financing::Rollups::load(conn, &user.scope)?;
+                Some(financing_totals(&r.by_kind))
+            } else {
+                None
+            };
+            Ok((
+                (visible, scope_districts, own, role_counts, online),
+                (staff, enterprise_blocks, totals),
+            ))
         })
         .await?;
-    let (visible_enterprises, scope_districts, own_enterprise, role_counts, online_sessions) = data;
+    let (
+        (visible_enterprises, scope_districts, own_enterprise, role_counts, online_sessions),
+        (staff, enterprise_blocks, financing_totals),
+    ) = data;
     page(&HomePage {
         role: auth.user().role,
         scope_all: auth.user().scope == DataScope::All,
@@ -100,5 +251,30 @@ pub async fn home(
         own_enterprise,
         role_counts,
         online_sessions,
+        staff,
+        enterprise: enterprise_blocks,
+        financing: financing_totals,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_add_up_the_kinds() {
+        let t = financing_totals(&[("loan".into(), 2, 3_000_000), ("equity".into(), 1, 500_000)]);
+        assert_eq!((t.count, t.amount), (3, 3_500_000));
+        let none = financing_totals(&[]);
+        assert_eq!((none.count, none.amount), (0, 0));
+    }
+
+    #[test]
+    fn cards_keep_the_first_rows_and_the_full_count() {
+        let (n, rows) = first_rows((0..10).collect::<Vec<i32>>());
+        assert_eq!(n, 10);
+        assert_eq!(rows, (0..CARD_ROWS as i32).collect::<Vec<_>>());
+        let (n, rows) = first_rows(vec![1]);
+        assert_eq!((n, rows), (1, vec![1]));
+    }
 }

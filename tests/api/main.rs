@@ -7,6 +7,7 @@ mod auth;
 mod browser;
 mod cli;
 mod cultivation;
+mod dashboard;
 mod demo;
 mod financing;
 mod gates;

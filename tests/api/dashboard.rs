@@ -1,0 +1,308 @@
+//! The home page as a dashboard per role: each role sees its cards with counts
+//! computed in its data scope, and an enterprise account only its own figures.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use srdi_board::domain::role::Role;
+
+use crate::helpers::TestApp;
+
+fn today() -> NaiveDate {
+    srdi_board::routes::enterprises::today()
+}
+
+fn now() -> NaiveDateTime {
+    srdi_board::models::now()
+}
+
+async fn home(app: &TestApp, username: &str) -> String {
+    let client = app.signed_in(username).await;
+    let r = client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200, "home of {username}");
+    r.text().await.unwrap()
+}
+
+/// The count badge of the card with `id`, if the card is on the page.
+fn card_count(html: &str, id: &str) -> Option<i64> {
+    let start = html.find(&format!("id=\"{id}\""))?;
+    let rest = &html[start..];
+    let badge = rest.find("stat-inline\">")? + "stat-inline\">".len();
+    let end = rest[badge..].find('<')?;
+    rest[badge..badge + end].trim().parse().ok()
+}
+
+/// The text of the card with `id` (up to the end of its section).
+fn card<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html.find(&format!("id=\"{id}\"")).expect(id);
+    let end = html[start..].find("</section>").unwrap();
+    &html[start..start + end]
+}
+
+fn task(app: &TestApp, enterprise: i32, owner: i32, title: &str, due: NaiveDate, status: &str) {
+    app.sql(&format!(
+        "INSERT INTO cultivation_tasks (enterprise_id, step, title, owner_id, due_on, status, \
+         created_at, updated_at, version) VALUES ({enterprise}, 'potential', '{title}', {owner}, \
+         '{due}', '{status}', '2026-01-01 00:00:00', '2026-01-01 00:00:00', 1)"
+    ));
+}
+
+fn submission(app: &TestApp, enterprise: i32, by: i32, status: &str) {
+    app.sql(&format!(
+        "INSERT INTO annual_submissions (enterprise_id, year, payload, status, submitted_by, \
+         submitted_at) VALUES ({enterprise}, 2025, '{{}}', '{status}', {by}, '{}')",
+        now().format("%Y-%m-%d %H:%M:%S")
+    ));
+}
+
+fn title(app: &TestApp, enterprise: i32, expires_on: NaiveDate) {
+    let recognized = expires_on - Duration::days(3 * 365);
+    app.sql(&format!(
+        "INSERT INTO qualifications (enterprise_id, level, batch, recognized_on, expires_on, \
+         revoked_on, created_at, updated_at, version) VALUES ({enterprise}, 'municipal', '2023', \
+         '{recognized}', '{expires_on}', NULL, '2023-01-01 00:00:00', '2023-01-01 00:00:00', 1)"
+    ));
+}
+
+/// A need recorded `days_ago` days ago; returns nothing, ids follow insertion order.
+fn need(app: &TestApp, enterprise: i32, amount: i64, status: &str, days_ago: i64) {
+    let at = (now() - Duration::days(days_ago)).format("%Y-%m-%d %H:%M:%S");
+    app.sql(&format!(
+        "INSERT INTO financing_needs (enterprise_id, kind, amount, purpose, wanted_by, status, \
+         created_by, created_via, created_at, updated_at, version) VALUES ({enterprise}, 'loan', \
+         {amount}, '流动资金', NULL, '{status}', NULL, 'staff', '{at}', '{at}', 1)"
+    ));
+}
+
+fn approved_referral(app: &TestApp, need_id: i32, partner: i32, amount: i64) {
+    app.sql(&format!(
+        "INSERT INTO financing_referrals (need_id, partner_id, status, approved_amount, \
+         approved_rate, approved_on, decline_reason, sent_at, in_review_at, decided_at, \
+         created_by, updated_at, version) VALUES ({need_id}, {partner}, 'approved', {amount}, \
+         NULL, '2026-01-10', '', '2026-01-01 00:00:00', NULL, '2026-01-10 00:00:00', NULL, \
+         '2026-01-10 00:00:00', 1)"
+    ));
+}
+
+fn need_id(app: &TestApp, enterprise: i32) -> i32 {
+    app.with_db(|c| {
+        Ok(
+            srdi_board::models::financing::Need::for_enterprise(c, enterprise)?
+                .first()
+                .unwrap()
+                .id,
+        )
+    })
+}
+
+struct World {
+    laoshan: i32,
+    shinan: i32,
+}
+
+/// Two enterprises in two districts with tasks, submissions, titles and needs.
+fn world(app: &TestApp) -> World {
+    let laoshan = app
+        .enterprise("9137021212345670", "青岛崂山看板科技有限公司", "370212")
+        .id;
+    let shinan = app
+        .enterprise("9137020212345670", "青岛市南看板科技有限公司", "370202")
+        .id;
+    let staff = app.user("staff_all", Role::Staff).id;
+    let staff_ls = app
+        .user_with("staff_ls", Role::Staff, None, &["370212"], false)
+        .id;
+    app.user("official", Role::Official);
+    app.user_with("official_ls", Role::Official, None, &["370212"], false);
+    app.user("admin", Role::Admin);
+    app.user("expert", Role::Expert);
+    app.user_with("ent_ls", Role::Enterprise, Some(laoshan), &[], false);
+    app.user_with("ent_sn", Role::Enterprise, Some(shinan), &[], false);
+
+    let day = today();
+    // staff_all: one overdue and one upcoming open task, one done, one of someone else.
+    task(
+        app,
+        laoshan,
+        staff,
+        "逾期走访",
+        day - Duration::days(3),
+        "open",
+    );
+    task(
+        app,
+        shinan,
+        staff,
+        "按期走访",
+        day + Duration::days(5),
+        "open",
+    );
+    task(
+        app,
+        shinan,
+        staff,
+        "已办走访",
+        day - Duration::days(9),
+        "done",
+    );
+    task(
+        app,
+        laoshan,
+        staff_ls,
+        "他人任务",
+        day + Duration::days(1),
+        "open",
+    );
+    // staff_ls: one task in their district, one outside it (not visible to them).
+    task(
+        app,
+        shinan,
+        staff_ls,
+        "区外任务",
+        day + Duration::days(1),
+        "open",
+    );
+
+    let ent_user = staff; // any account id will do as the submitter
+    submission(app, laoshan, ent_user, "pending");
+    submission(app, shinan, ent_user, "pending");
+    submission(app, shinan, ent_user, "approved");
+
+    title(app, laoshan, day + Duration::days(30));
+    title(app, shinan, day + Duration::days(60));
+    title(app, shinan, day + Duration::days(200));
+
+    need(app, laoshan, 2_000_000, "open", 1);
+    need(app, shinan, 5_000_000, "open", 2);
+    need(app, shinan, 1_000_000, "open", 60);
+    need(app, laoshan, 3_000_000, "closed", 90);
+
+    app.sql(
+        "INSERT INTO partners (name, kind, contact_name, contact_phone, contact_email, note, \
+         active, created_at, updated_at, version) VALUES ('青岛看板银行', 'bank', '', '', '', '', \
+         TRUE, '2026-01-01 00:00:00', '2026-01-01 00:00:00', 1)",
+    );
+    let partner = app.with_db(|c| {
+        use diesel::prelude::*;
+        use srdi_board::schema::partners;
+        Ok(partners::table.select(partners::id).first::<i32>(c)?)
+    });
+    // Approved: 3,000,000 for laoshan (its closed need), 1,000,000 for shinan (oldest need).
+    approved_referral(app, need_id(app, laoshan), partner, 3_000_000);
+    let shinan_needs = app.with_db(|c| {
+        Ok(srdi_board::models::financing::Need::for_enterprise(
+            c, shinan,
+        )?)
+    });
+    approved_referral(app, shinan_needs.last().unwrap().id, partner, 1_000_000);
+
+    World { laoshan, shinan }
+}
+
+#[tokio::test]
+async fn staff_see_their_tasks_reviews_expiring_titles_and_recent_needs() {
+    let app = TestApp::spawn().await;
+    world(&app);
+    let html = home(&app, "staff_all").await;
+    assert_eq!(card_count(&html, "dash-tasks"), Some(2), "{html}");
+    let tasks = card(&html, "dash-tasks");
+    assert!(tasks.contains("逾期走访") && tasks.contains("按期走访"));
+    assert!(!tasks.contains("已办走访") && !tasks.contains("他人任务"));
+    // Overdue first.
+    assert!(tasks.find("逾期走访").unwrap() < tasks.find("按期走访").unwrap());
+    assert!(tasks.contains("class=\"overdue\""));
+    assert!(tasks.contains("href=\"/tasks\""));
+    assert_eq!(card_count(&html, "dash-submissions"), Some(2));
+    assert_eq!(card_count(&html, "dash-expiring"), Some(2));
+    assert_eq!(card_count(&html, "dash-needs"), Some(2));
+    assert!(card(&html, "dash-needs").contains("href=\"/financing\""));
+    // Official-only blocks are not on a staff home.
+    assert!(!html.contains("id=\"dash-financing\""));
+}
+
+#[tokio::test]
+async fn district_staff_count_only_their_districts() {
+    let app = TestApp::spawn().await;
+    world(&app);
+    let html = home(&app, "staff_ls").await;
+    assert_eq!(card_count(&html, "dash-tasks"), Some(1), "{html}");
+    assert!(card(&html, "dash-tasks").contains("他人任务"));
+    assert!(!card(&html, "dash-tasks").contains("区外任务"));
+    assert_eq!(card_count(&html, "dash-submissions"), Some(1));
+    assert_eq!(card_count(&html, "dash-expiring"), Some(1));
+    assert_eq!(card_count(&html, "dash-needs"), Some(1));
+    assert!(!html.contains("青岛市南看板科技有限公司"));
+}
+
+#[tokio::test]
+async fn officials_see_approved_financing_in_their_scope() {
+    let app = TestApp::spawn().await;
+    world(&app);
+    let html = home(&app, "official").await;
+    let f = card(&html, "dash-financing");
+    assert!(f.contains("400"), "{f}"); // 4,000,000 yuan = 400 万元
+    assert!(
+        f.contains(">2 ") || f.contains(" 2 ") || f.contains("2 笔"),
+        "{f}"
+    );
+    assert!(!html.contains("id=\"dash-tasks\""));
+
+    let html = home(&app, "official_ls").await;
+    let f = card(&html, "dash-financing");
+    assert!(f.contains("300"), "{f}");
+    assert!(!f.contains("400"), "{f}");
+    assert!(f.contains("1 笔") || f.contains(" 1 "), "{f}");
+
+    // The admin keeps the account overview and gets the official blocks.
+    let html = home(&app, "admin").await;
+    assert!(html.contains("href=\"/admin/users\""));
+    assert!(html.contains("href=\"/admin/sessions\""));
+    assert!(card(&html, "dash-financing").contains("400"));
+}
+
+#[tokio::test]
+async fn an_enterprise_sees_only_its_own_needs_and_trainings() {
+    let app = TestApp::spawn().await;
+    let w = world(&app);
+    let starts = (now() + Duration::days(10)).format("%Y-%m-%d %H:%M:%S");
+    let ends = (now() + Duration::days(10) + Duration::hours(2)).format("%Y-%m-%d %H:%M:%S");
+    app.sql(&format!(
+        "INSERT INTO training_events (title, kind, starts_at, ends_at, online, place, link, \
+         organiser_id, audience_tiers, audience_levels, audience_stages, capacity, description, \
+         status, created_by, created_at, updated_at, version) VALUES ('崂山专场培训', \
+         'training', '{starts}', '{ends}', FALSE, '崂山区', '', NULL, '', 'national', '', 30, '', \
+         'planned', NULL, '2026-01-01 00:00:00', '2026-01-01 00:00:00', 1)"
+    ));
+    app.sql(&format!(
+        "INSERT INTO training_invitations (event_id, enterprise_id, invited_by, invited_at) \
+         SELECT id, {}, NULL, '2026-01-01 00:00:00' FROM training_events",
+        w.laoshan
+    ));
+    let html = home(&app, "ent_ls").await;
+    assert_eq!(card_count(&html, "dash-own-needs"), Some(1), "{html}");
+    assert!(card(&html, "dash-own-needs").contains("200"));
+    assert_eq!(card_count(&html, "dash-training"), Some(1));
+    assert!(card(&html, "dash-training").contains("崂山专场培训"));
+    assert!(!html.contains("青岛市南看板科技有限公司"));
+    assert!(!html.contains("id=\"dash-tasks\"") && !html.contains("id=\"dash-financing\""));
+
+    let html = home(&app, "ent_sn").await;
+    assert_eq!(card_count(&html, "dash-own-needs"), Some(2), "{html}");
+    assert_eq!(card_count(&html, "dash-training"), Some(0));
+    assert!(!html.contains("崂山专场培训"));
+    let _ = w.shinan;
+}
+
+#[tokio::test]
+async fn the_expert_home_still_works() {
+    let app = TestApp::spawn().await;
+    world(&app);
+    let html = home(&app, "expert").await;
+    assert!(!html.contains("class=\"card\" id=\"dash-"), "{html}");
+    assert!(!html.contains("id=\"dash-financing\""));
+}
+
+#[tokio::test]
+async fn the_home_needs_a_sign_in() {
+    let app = TestApp::spawn().await;
+    let r = app.client().get(app.url("/")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+}
