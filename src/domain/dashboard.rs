@@ -120,13 +120,21 @@ mod tests {
         let q = d("2026-10-01");
         assert_eq!(
             value_as_of(Some("listing"), &h, q),
-            AsOf { value: Some("display".into()), exact: true }
+            AsOf {
+                value: Some("display".into()),
+                exact: true
+            }
         );
         // Before any history: nothing.
-        assert_eq!(value_as_of(Some("listing"), &h, d("2026-01-01")).value, None);
+        assert_eq!(
+            value_as_of(Some("listing"), &h, d("2026-01-01")).value,
+            None
+        );
         // After all history: the current value.
         assert_eq!(
-            value_as_of(Some("listing"), &h, d("2026-12-01")).value.as_deref(),
+            value_as_of(Some("listing"), &h, d("2026-12-01"))
+                .value
+                .as_deref(),
             Some("listing")
         );
     }
@@ -134,7 +142,13 @@ mod tests {
     #[test]
     fn no_history_means_unchanged_and_a_gap_is_flagged() {
         let none = value_as_of(Some("custody"), &[], d("2026-10-01"));
-        assert_eq!(none, AsOf { value: Some("custody".into()), exact: true });
+        assert_eq!(
+            none,
+            AsOf {
+                value: Some("custody".into()),
+                exact: true
+            }
+        );
         let gap = [ch("2026-03-01", None, Some("display"))];
         let r = value_as_of(Some("listing"), &gap, d("2026-10-01"));
         assert_eq!(r.value.as_deref(), Some("listing"));
@@ -148,7 +162,9 @@ mod tests {
             ch("2026-10-05", Some("custody"), Some("listing")),
         ];
         assert_eq!(
-            value_as_of(Some("listing"), &h, d("2026-10-01")).value.as_deref(),
+            value_as_of(Some("listing"), &h, d("2026-10-01"))
+                .value
+                .as_deref(),
             Some("display")
         );
     }
@@ -168,12 +184,22 @@ mod tests {
         let ts = [
             title(Level::Municipal, "2024-01-01", "2027-01-01", None),
             title(Level::Provincial, "2023-01-01", "2026-09-30", None), // expired before
-            title(Level::National, "2026-10-01", "2029-10-01", None), // recognized that day
+            title(Level::National, "2026-10-01", "2029-10-01", None),   // recognized that day
         ];
         assert_eq!(level_as_of(&ts, q), Some(Level::Municipal));
         let revoked = [
-            title(Level::Provincial, "2024-01-01", "2027-01-01", Some("2026-09-01")),
-            title(Level::Municipal, "2024-01-01", "2027-01-01", Some("2026-10-01")),
+            title(
+                Level::Provincial,
+                "2024-01-01",
+                "2027-01-01",
+                Some("2026-09-01"),
+            ),
+            title(
+                Level::Municipal,
+                "2024-01-01",
+                "2027-01-01",
+                Some("2026-10-01"),
+            ),
         ];
         // Revoked before the day: gone; revoked on the day: still in force at its start.
         assert_eq!(level_as_of(&revoked, q), Some(Level::Municipal));

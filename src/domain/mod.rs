@@ -41,8 +41,8 @@ pub fn parse_date(raw: &str) -> Result<Option<chrono::NaiveDate>, &'static str> 
 pub mod annual;
 pub mod assessment;
 pub mod credit_code;
-pub mod dashboard;
 pub mod cultivation;
+pub mod dashboard;
 pub mod district;
 pub mod enterprise;
 pub mod financing;

@@ -5,6 +5,7 @@ pub mod annual;
 pub mod audit;
 pub mod board;
 pub mod cultivation;
+pub mod dashboard;
 pub mod district;
 pub mod enterprise;
 pub mod experts;

@@ -4,10 +4,13 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::auth::Auth;
-use crate::domain::cultivation::Step;
+use crate::domain::cultivation::{Stage, Step};
+use crate::domain::dashboard::quarter_start;
 use crate::domain::financing::NeedStatus;
+use crate::domain::qualification::Level;
 use crate::domain::role::Role;
 use crate::domain::scope::DataScope;
+use crate::domain::tier::Tier;
 use crate::error::AppError;
 use crate::models::cultivation::{self, TaskFilter, TaskRow};
 use crate::models::district::District;
@@ -17,6 +20,7 @@ use crate::models::training::TrainingEvent;
 use crate::models::{annual, financing, qualification};
 use crate::routes::enterprises::today;
 use crate::startup::AppState;
+use crate::views::charts::{self, Series};
 use crate::views::{PageCtx, page};
 
 /// Counts of accounts by role, for the admin's home.
@@ -60,6 +64,56 @@ pub struct FinancingTotals {
     pub amount: i64,
 }
 
+/// One composition block on the official dashboard: a grouped-columns chart (quarter
+/// start vs now) and a table with the change.
+pub struct CompositionBlock {
+    pub id: &'static str,
+    pub title: String,
+    pub chart: String,
+    /// (label, now, change since the quarter start)
+    pub rows: Vec<(String, i64, i64)>,
+    /// The history could not rebuild the quarter-start figure exactly.
+    pub inexact: bool,
+}
+
+/// Builds a block from a dimension's counts, labelling keys with `prefix`.
+fn composition_block(
+    ctx: &PageCtx,
+    id: &'static str,
+    title_key: &str,
+    prefix: &str,
+    keys: &[&str],
+    d: &crate::models::dashboard::Dimension,
+    as_of: chrono::NaiveDate,
+) -> CompositionBlock {
+    let rows = d.rows(keys);
+    let categories: Vec<String> = keys.iter().map(|k| ctx.label(prefix, k)).collect();
+    let series = [
+        Series {
+            name: ctx.t1("dash.at_quarter_start", &as_of.to_string()),
+            values: rows.iter().map(|r| Some((r.1 - r.2) as f64)).collect(),
+            class: "chart-bar-alt",
+        },
+        Series {
+            name: ctx.t("dash.now"),
+            values: rows.iter().map(|r| Some(r.1 as f64)).collect(),
+            class: "chart-bar",
+        },
+    ];
+    let title = ctx.t(title_key);
+    CompositionBlock {
+        id,
+        chart: charts::grouped_columns(&title, &categories, &series),
+        title,
+        rows: rows
+            .into_iter()
+            .zip(categories)
+            .map(|((_, now, delta), label)| (label, now, delta))
+            .collect(),
+        inexact: d.inexact,
+    }
+}
+
 /// Sums the per-kind roll-up rows into one total.
 pub fn financing_totals(by_kind: &[(String, i64, i64)]) -> FinancingTotals {
     by_kind
@@ -98,6 +152,8 @@ pub struct HomePage {
     pub staff: Option<StaffBlocks>,
     pub enterprise: Option<EnterpriseBlocks>,
     pub financing: Option<FinancingTotals>,
+    pub quarter_start: Option<chrono::NaiveDate>,
+    pub composition: Vec<CompositionBlock>,
 }
 
 impl HomePage {
@@ -117,6 +173,15 @@ impl HomePage {
 
     pub fn count_of(&self, n: &usize) -> String {
         n.to_string()
+    }
+
+    /// A change with its sign (`+2`, `-1`, `0`).
+    pub fn delta(&self, n: &i64) -> String {
+        if *n > 0 {
+            format!("+{n}")
+        } else {
+            n.to_string()
+        }
     }
 }
 
@@ -226,22 +291,68 @@ pub async fn home(
                 }
                 _ => None,
             };
-            let totals = if matches!(role, Role::Official | Role::Admin) {
+            let (totals, comp) = if matches!(role, Role::Official | Role::Admin) {
                 let r = financing::Rollups::load(conn, &user.scope)?;
-                Some(financing_totals(&r.by_kind))
+                let day = quarter_start(today());
+                (
+                    Some(financing_totals(&r.by_kind)),
+                    Some(crate::models::dashboard::composition(
+                        conn,
+                        &user.scope,
+                        day,
+                    )?),
+                )
             } else {
-                None
+                (None, None)
             };
             Ok((
                 (visible, scope_districts, own, role_counts, online),
-                (staff, enterprise_blocks, totals),
+                (staff, enterprise_blocks, totals, comp),
             ))
         })
         .await?;
     let (
         (visible_enterprises, scope_districts, own_enterprise, role_counts, online_sessions),
-        (staff, enterprise_blocks, financing_totals),
+        (staff, enterprise_blocks, financing_totals, comp),
     ) = data;
+    let quarter = comp.as_ref().map(|c| c.as_of);
+    let composition = match &comp {
+        Some(c) => {
+            let tiers: Vec<&str> = Tier::ALL.iter().map(|t| t.as_str()).collect();
+            let levels: Vec<&str> = Level::ALL.iter().map(|l| l.as_str()).collect();
+            let stages: Vec<&str> = Stage::ALL.iter().map(|s| s.as_str()).collect();
+            vec![
+                composition_block(
+                    &ctx,
+                    "dash-tiers",
+                    "dash.by_tier",
+                    "tier",
+                    &tiers,
+                    &c.tiers,
+                    c.as_of,
+                ),
+                composition_block(
+                    &ctx,
+                    "dash-levels",
+                    "dash.by_level",
+                    "level",
+                    &levels,
+                    &c.levels,
+                    c.as_of,
+                ),
+                composition_block(
+                    &ctx,
+                    "dash-stages",
+                    "dash.by_stage",
+                    "stage",
+                    &stages,
+                    &c.stages,
+                    c.as_of,
+                ),
+            ]
+        }
+        None => Vec::new(),
+    };
     page(&HomePage {
         role: auth.user().role,
         scope_all: auth.user().scope == DataScope::All,
@@ -254,6 +365,8 @@ pub async fn home(
         staff,
         enterprise: enterprise_blocks,
         financing: financing_totals,
+        quarter_start: quarter,
+        composition,
     })
 }
 

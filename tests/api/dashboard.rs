@@ -306,3 +306,100 @@ async fn the_home_needs_a_sign_in() {
     let r = app.client().get(app.url("/")).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 303);
 }
+
+/// The (now, change) cells of the row labelled `label` in the card `id`.
+fn composition_row(html: &str, id: &str, label: &str) -> (String, String) {
+    let c = card(html, id);
+    let start = c
+        .find(&format!("<th scope=\"row\">{label}</th>"))
+        .unwrap_or_else(|| panic!("{label} in {c}"));
+    let row = &c[start..start + c[start..].find("</tr>").unwrap()];
+    let cells: Vec<String> = row
+        .split("<td class=\"num\">")
+        .skip(1)
+        .map(|s| s[..s.find('<').unwrap()].to_string())
+        .collect();
+    (cells[0].clone(), cells[1].clone())
+}
+
+/// Gives both enterprises a history before the quarter: laoshan moved from display
+/// to custody on the quarter's first day; shinan has been on display all along and
+/// its stage changed without a history row.
+fn history(app: &TestApp, w: &World) {
+    let qs = srdi_board::domain::dashboard::quarter_start(today());
+    let before = qs - Duration::days(100);
+    app.sql(&format!(
+        "UPDATE enterprises SET created_at = '2020-01-01 00:00:00', current_level = 'municipal';
+         UPDATE enterprises SET current_tier = 'custody', cultivation_stage = 'potential' \
+         WHERE id = {l};
+         UPDATE enterprises SET current_tier = 'display', cultivation_stage = 'reserve' \
+         WHERE id = {s};
+         INSERT INTO board_entries (enterprise_id, action, tier_from, tier_to, source_board, \
+         reason, effective_on, recorded_by, recorded_at) VALUES ({l}, 'enter', NULL, 'display', \
+         '', '', '{before}', NULL, '2026-01-01 00:00:00');
+         INSERT INTO board_entries (enterprise_id, action, tier_from, tier_to, source_board, \
+         reason, effective_on, recorded_by, recorded_at) VALUES ({l}, 'move_up', 'display', \
+         'custody', '', '', '{qs}', NULL, '2026-01-01 00:00:00');
+         INSERT INTO board_entries (enterprise_id, action, tier_from, tier_to, source_board, \
+         reason, effective_on, recorded_by, recorded_at) VALUES ({s}, 'enter', NULL, 'display', \
+         '', '', '{before}', NULL, '2026-01-01 00:00:00');
+         INSERT INTO cultivation_events (enterprise_id, step_from, step_to, stage_to, reason, \
+         proposal_id, effective_on, recorded_by, recorded_at) VALUES ({l}, NULL, 'potential', \
+         'potential', '', NULL, '{before}', NULL, '2026-01-01 00:00:00');
+         INSERT INTO cultivation_events (enterprise_id, step_from, step_to, stage_to, reason, \
+         proposal_id, effective_on, recorded_by, recorded_at) VALUES ({s}, NULL, 'potential', \
+         'potential', '', NULL, '{before}', NULL, '2026-01-01 00:00:00');",
+        l = w.laoshan,
+        s = w.shinan,
+    ));
+}
+
+#[tokio::test]
+async fn officials_see_composition_with_the_change_since_the_quarter_start() {
+    let app = TestApp::spawn().await;
+    let w = world(&app);
+    history(&app, &w);
+
+    let html = home(&app, "official").await;
+    assert_eq!(
+        composition_row(&html, "dash-tiers", "展示层"),
+        ("1".into(), "-1".into())
+    );
+    assert_eq!(
+        composition_row(&html, "dash-tiers", "托管层"),
+        ("1".into(), "+1".into())
+    );
+    assert_eq!(
+        composition_row(&html, "dash-levels", "市级专精特新"),
+        ("2".into(), "0".into())
+    );
+    assert!(card(&html, "dash-tiers").contains("<svg"));
+    // Shinan's stage moved to reserve without an event: said so, not guessed.
+    assert!(card(&html, "dash-stages").contains("class=\"warning\""));
+    assert!(!card(&html, "dash-tiers").contains("class=\"warning\""));
+
+    // A district-limited official counts only their district.
+    let html = home(&app, "official_ls").await;
+    assert_eq!(
+        composition_row(&html, "dash-tiers", "展示层"),
+        ("0".into(), "-1".into())
+    );
+    assert_eq!(
+        composition_row(&html, "dash-tiers", "托管层"),
+        ("1".into(), "+1".into())
+    );
+    assert_eq!(
+        composition_row(&html, "dash-levels", "市级专精特新"),
+        ("1".into(), "0".into())
+    );
+    assert_eq!(
+        composition_row(&html, "dash-stages", "潜力"),
+        ("1".into(), "0".into())
+    );
+    assert!(!card(&html, "dash-stages").contains("class=\"warning\""));
+
+    // Staff and enterprises do not get these blocks.
+    assert!(!home(&app, "staff_all").await.contains("id=\"dash-tiers\""));
+    assert!(!home(&app, "ent_ls").await.contains("id=\"dash-tiers\""));
+    assert!(home(&app, "admin").await.contains("id=\"dash-tiers\""));
+}
