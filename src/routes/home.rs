@@ -18,10 +18,12 @@ use crate::models::enterprise::{self, EnterpriseRef};
 use crate::models::session::Session;
 use crate::models::training::TrainingEvent;
 use crate::models::{annual, financing, qualification};
+use crate::routes::cultivation::pipeline::{PipelineQuery, funnel_svg};
 use crate::routes::enterprises::today;
 use crate::startup::AppState;
 use crate::views::charts::{self, Series};
 use crate::views::{PageCtx, page};
+use chrono::Datelike;
 
 /// Counts of accounts by role, for the admin's home.
 pub struct RoleCount {
@@ -153,6 +155,10 @@ pub struct HomePage {
     pub enterprise: Option<EnterpriseBlocks>,
     pub financing: Option<FinancingTotals>,
     pub quarter_start: Option<chrono::NaiveDate>,
+    /// Officials and admins: the cultivation funnel (as on /pipeline) and the
+    /// number of stalled enterprises.
+    pub funnel_svg: String,
+    pub stalled_total: Option<i64>,
     pub composition: Vec<CompositionBlock>,
 }
 
@@ -195,6 +201,7 @@ pub async fn home(
     let user = auth.user().clone();
     let locale = ctx.locale;
     let settings = state.settings.clone();
+    let pipeline_cache = state.clone();
     let data = state
         .db
         .read(move |conn| {
@@ -291,30 +298,46 @@ pub async fn home(
                 }
                 _ => None,
             };
-            let (totals, comp) = if matches!(role, Role::Official | Role::Admin) {
+            let (totals, comp, stats) = if matches!(role, Role::Official | Role::Admin) {
                 let r = financing::Rollups::load(conn, &user.scope)?;
-                let day = quarter_start(today());
+                let day = today();
+                // The pipeline page's default view, through its cache.
+                let pq = PipelineQuery::default();
+                let cutoff = day - chrono::Duration::days(pq.stall_days());
+                let aggregates = pipeline_cache.pipeline_cache.aggregates(
+                    conn,
+                    &user.scope,
+                    &pq.filter(),
+                    day,
+                    cutoff,
+                    day.year()..=day.year(),
+                )?;
                 (
                     Some(financing_totals(&r.by_kind)),
                     Some(crate::models::dashboard::composition(
                         conn,
                         &user.scope,
-                        day,
+                        quarter_start(day),
                     )?),
+                    Some(aggregates.stats.clone()),
                 )
             } else {
-                (None, None)
+                (None, None, None)
             };
             Ok((
                 (visible, scope_districts, own, role_counts, online),
-                (staff, enterprise_blocks, totals, comp),
+                (staff, enterprise_blocks, totals, comp, stats),
             ))
         })
         .await?;
     let (
         (visible_enterprises, scope_districts, own_enterprise, role_counts, online_sessions),
-        (staff, enterprise_blocks, financing_totals, comp),
+        (staff, enterprise_blocks, financing_totals, comp, stats),
     ) = data;
+    let funnel_svg = stats.as_ref().map_or_else(String::new, |s| {
+        funnel_svg(&ctx, s, &PipelineQuery::default().filters_qs())
+    });
+    let stalled_total = stats.map(|s| s.iter().map(|s| s.stalled).sum());
     let quarter = comp.as_ref().map(|c| c.as_of);
     let composition = match &comp {
         Some(c) => {
@@ -366,6 +389,8 @@ pub async fn home(
         enterprise: enterprise_blocks,
         financing: financing_totals,
         quarter_start: quarter,
+        funnel_svg,
+        stalled_total,
         composition,
     })
 }

@@ -377,6 +377,12 @@ async fn officials_see_composition_with_the_change_since_the_quarter_start() {
     // Shinan's stage moved to reserve without an event: said so, not guessed.
     assert!(card(&html, "dash-stages").contains("class=\"warning\""));
     assert!(!card(&html, "dash-tiers").contains("class=\"warning\""));
+    // The funnel as on /pipeline, and the stalled count linking there.
+    assert!(card(&html, "dash-funnel").contains("<svg"));
+    assert!(card(&html, "dash-funnel").contains("/pipeline/queue?stage=potential"));
+    let stalled = card(&html, "dash-stalled");
+    assert!(stalled.contains("href=\"/pipeline\""), "{stalled}");
+    assert!(stalled.contains("stat-value\">"), "{stalled}");
 
     // A district-limited official counts only their district.
     let html = home(&app, "official_ls").await;
@@ -399,7 +405,8 @@ async fn officials_see_composition_with_the_change_since_the_quarter_start() {
     assert!(!card(&html, "dash-stages").contains("class=\"warning\""));
 
     // Staff and enterprises do not get these blocks.
-    assert!(!home(&app, "staff_all").await.contains("id=\"dash-tiers\""));
+    let staff = home(&app, "staff_all").await;
+    assert!(!staff.contains("id=\"dash-tiers\"") && !staff.contains("id=\"dash-stalled\""));
     assert!(!home(&app, "ent_ls").await.contains("id=\"dash-tiers\""));
     assert!(home(&app, "admin").await.contains("id=\"dash-tiers\""));
 }

@@ -240,7 +240,7 @@ fn conversions(stats: &[StageStats]) -> Vec<(Stage, Stage, Option<f64>)> {
     cultivation::conversion(&counts)
 }
 
-fn funnel_svg(ctx: &PageCtx, stats: &[StageStats], qs: &str) -> String {
+pub(crate) fn funnel_svg(ctx: &PageCtx, stats: &[StageStats], qs: &str) -> String {
     let rates = conversions(stats);
     let steps: Vec<FunnelStep> = Stage::ALL
         .iter()
