@@ -53,10 +53,21 @@ pub struct StaffBlocks {
 }
 
 /// An enterprise account's own figures.
-#[derive(Default)]
 pub struct EnterpriseBlocks {
     pub open_needs: Vec<financing::Need>,
     pub trainings: Vec<TrainingEvent>,
+    /// The record: tier, title and its expiry, cultivation step.
+    pub record: crate::models::enterprise::Enterprise,
+    /// The newest index panel (total, percentile, band, radar), when scored.
+    pub index: Option<crate::routes::index::Panel>,
+}
+
+/// The newest computed index period in scope (officials and admins).
+pub struct IndexBrief {
+    pub period: String,
+    pub scored: usize,
+    pub mean: String,
+    pub median: String,
 }
 
 /// Approved financing in scope (officials and admins).
@@ -160,6 +171,7 @@ pub struct HomePage {
     pub funnel_svg: String,
     pub stalled_total: Option<i64>,
     pub composition: Vec<CompositionBlock>,
+    pub index_brief: Option<IndexBrief>,
 }
 
 impl HomePage {
@@ -281,6 +293,18 @@ pub async fn home(
             };
             let enterprise_blocks = match user.scope {
                 DataScope::Enterprise(id) if own.is_some() => {
+                    let record =
+                        crate::models::enterprise::Enterprise::find(conn, &user.scope, id)?
+                            .ok_or(AppError::NotFound)?;
+                    let index = crate::routes::index::load(
+                        conn,
+                        &pipeline_cache.index_cache,
+                        &record,
+                        None,
+                        locale,
+                        true,
+                    )?
+                    .map(|l| l.panel);
                     let open_needs = financing::Need::for_enterprise(conn, id)?
                         .into_iter()
                         .filter(|n| n.status == NeedStatus::Open)
@@ -294,9 +318,29 @@ pub async fn home(
                     Some(EnterpriseBlocks {
                         open_needs,
                         trainings,
+                        record,
+                        index,
                     })
                 }
                 _ => None,
+            };
+            let index_brief = if matches!(role, Role::Official | Role::Admin) {
+                match crate::models::index::latest_computed(conn)? {
+                    Some(p) => {
+                        let s = pipeline_cache
+                            .index_cache
+                            .summary(conn, p, &user.scope, "")?;
+                        Some(IndexBrief {
+                            period: p.label(locale.tag()),
+                            scored: s.scored,
+                            mean: crate::routes::index::score_text(s.mean),
+                            median: crate::routes::index::score_text(s.median),
+                        })
+                    }
+                    None => None,
+                }
+            } else {
+                None
             };
             let (totals, comp, stats) = if matches!(role, Role::Official | Role::Admin) {
                 let r = financing::Rollups::load(conn, &user.scope)?;
@@ -326,13 +370,13 @@ pub async fn home(
             };
             Ok((
                 (visible, scope_districts, own, role_counts, online),
-                (staff, enterprise_blocks, totals, comp, stats),
+                (staff, enterprise_blocks, totals, comp, stats, index_brief),
             ))
         })
         .await?;
     let (
         (visible_enterprises, scope_districts, own_enterprise, role_counts, online_sessions),
-        (staff, enterprise_blocks, financing_totals, comp, stats),
+        (staff, enterprise_blocks, financing_totals, comp, stats, index_brief),
     ) = data;
     let funnel_svg = stats.as_ref().map_or_else(String::new, |s| {
         funnel_svg(&ctx, s, &PipelineQuery::default().filters_qs())
@@ -392,6 +436,7 @@ pub async fn home(
         funnel_svg,
         stalled_total,
         composition,
+        index_brief,
     })
 }
 

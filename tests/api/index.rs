@@ -372,3 +372,21 @@ async fn the_cli_recomputes_every_period_with_data() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("2025Q3"));
 }
+
+#[tokio::test]
+async fn dashboards_carry_the_index() {
+    let app = TestApp::spawn().await;
+    let [_, b, _] = scored(&app);
+    app.user_with("company", Role::Enterprise, Some(b), &[], false);
+    let co = app.signed_in("company").await;
+    let (status, home) = get(&co, &app, "/").await;
+    assert_eq!(status, 200);
+    assert!(home.contains("id=\"dash-status\"") && home.contains("id=\"dash-own-index\""));
+    assert!(home.contains("排名区间") && home.contains("<svg"));
+    assert!(!home.contains("青岛甲科技有限公司"));
+    app.user_with("shinan", Role::Official, None, &["370202"], false);
+    let sh = app.signed_in("shinan").await;
+    let (_, home) = get(&sh, &app, "/").await;
+    let card = home.split("id=\"dash-index\"").nth(1).expect("index card");
+    assert!(card.contains("参评企业 1"), "district-scoped count");
+}
