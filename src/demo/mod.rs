@@ -613,11 +613,26 @@ fn store(
         .iter()
         .map(|e| {
             let d = &e.data;
+            // Registered when its history starts (first board move or title), else
+            // the spring after its first year of figures; never in the future.
+            let registered = e
+                .moves
+                .first()
+                .map(|m| m.on)
+                .into_iter()
+                .chain(e.titles.first().map(|t| t.recognized_on))
+                .min()
+                .or_else(|| {
+                    e.years
+                        .first()
+                        .and_then(|y| chrono::NaiveDate::from_ymd_opt(y.year + 1, 3, 1))
+                })
+                .map_or(now, |day| day.and_time(chrono::NaiveTime::MIN).min(now));
             NewEnterpriseRow {
                 credit_code: &d.credit_code,
                 name: &d.name,
                 district_code: &d.district_code,
-                created_at: now,
+                created_at: registered,
                 updated_at: now,
                 version: 1,
                 legal_representative: &d.legal_representative,
