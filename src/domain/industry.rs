@@ -509,6 +509,24 @@ pub fn division(code: &str) -> Option<&'static Division> {
     DIVISIONS.iter().find(|d| d.code == code)
 }
 
+/// A division with its name in `locale`, e.g. `C34 通用设备制造业`.
+pub fn division_label(code: &str, locale: crate::domain::locale::Locale) -> Option<String> {
+    division(code).map(|d| {
+        format!(
+            "{}{} {}",
+            d.section,
+            d.code,
+            locale.pick(d.name_zh, d.name_en)
+        )
+    })
+}
+
+/// A section with its name in `locale`, e.g. `C 制造业`.
+pub fn section_label(code: &str, locale: crate::domain::locale::Locale) -> Option<String> {
+    let s = section(code.chars().next()?)?;
+    Some(format!("{} {}", s.code, locale.pick(s.name_zh, s.name_en)))
+}
+
 /// The divisions of one section (letter in either case), in code order.
 pub fn divisions_of(section: char) -> impl Iterator<Item = &'static Division> {
     let section = section.to_ascii_uppercase();

@@ -30,6 +30,14 @@ impl Locale {
             .unwrap_or_default()
     }
 
+    /// Of a text kept in both languages (labels, names), the one to show.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Locale::ZhCn => zh,
+            Locale::En => en,
+        }
+    }
+
     /// The other language, offered by the switch in the header.
     pub fn other(self) -> Locale {
         match self {

@@ -112,10 +112,7 @@ fn dim_labels(scorer: &Scorer, locale: Locale) -> Vec<String> {
         .model()
         .dimensions
         .iter()
-        .map(|d| match locale {
-            Locale::En => d.label_en.clone(),
-            Locale::ZhCn => d.label_zh.clone(),
-        })
+        .map(|d| locale.pick(&d.label_zh, &d.label_en).to_string())
         .collect()
 }
 
@@ -232,16 +229,9 @@ pub fn load(
     for (g, key, s) in &standings.groups {
         let (rank, percentile) = standing_text(s);
         let key = match g {
-            PeerGroup::Industry => crate::domain::industry::division(key)
-                .map(|d| {
-                    let name = if locale == Locale::En {
-                        d.name_en
-                    } else {
-                        d.name_zh
-                    };
-                    format!("{}{} {name}", d.section, d.code)
-                })
-                .unwrap_or_else(|| key.clone()),
+            PeerGroup::Industry => {
+                crate::domain::industry::division_label(key, locale).unwrap_or_else(|| key.clone())
+            }
             PeerGroup::District => crate::models::district::District::name_of(
                 &crate::models::district::District::all(conn)?,
                 key,
@@ -359,13 +349,6 @@ impl PeriodQuery {
     }
 }
 
-fn label_of(locale: Locale, zh: &str, en: &str) -> String {
-    match locale {
-        Locale::En => en.to_string(),
-        Locale::ZhCn => zh.to_string(),
-    }
-}
-
 fn blocks(loaded: &Loaded, locale: Locale) -> Vec<DimBlock> {
     let row = &loaded.rows[loaded.current];
     let detail = row.detail();
@@ -379,7 +362,7 @@ fn blocks(loaded: &Loaded, locale: Locale) -> Vec<DimBlock> {
         .iter()
         .enumerate()
         .map(|(di, d)| DimBlock {
-            label: label_of(locale, &d.label_zh, &d.label_en),
+            label: locale.pick(&d.label_zh, &d.label_en).to_string(),
             score: score_text(dims.get(di).copied().flatten()),
             core: d.core,
             subs: d
@@ -389,7 +372,7 @@ fn blocks(loaded: &Loaded, locale: Locale) -> Vec<DimBlock> {
                     let score = score_text(detail.subs.get(sub_i).copied().flatten());
                     sub_i += 1;
                     SubBlock {
-                        label: label_of(locale, &s.label_zh, &s.label_en),
+                        label: locale.pick(&s.label_zh, &s.label_en).to_string(),
                         score,
                         indicators: s
                             .indicators
@@ -404,12 +387,10 @@ fn blocks(loaded: &Loaded, locale: Locale) -> Vec<DimBlock> {
                                     Source::Expert => "expert",
                                 };
                                 IndicatorLine {
-                                    label: label_of(locale, &ind.label_zh, &ind.label_en),
-                                    definition: label_of(
-                                        locale,
-                                        &ind.definition_zh,
-                                        &ind.definition_en,
-                                    ),
+                                    label: locale.pick(&ind.label_zh, &ind.label_en).to_string(),
+                                    definition: locale
+                                        .pick(&ind.definition_zh, &ind.definition_en)
+                                        .to_string(),
                                     unit: ind.unit.clone(),
                                     source: tr(locale, &format!("index.source.{source}")),
                                     raw: figure_text(raw),
@@ -457,7 +438,7 @@ fn movers(
                 (
                     d,
                     Mover {
-                        label: label_of(locale, &ind.label_zh, &ind.label_en),
+                        label: locale.pick(&ind.label_zh, &ind.label_en).to_string(),
                         before: format!(
                             "{} {}",
                             figure_text(b.raw.get(j).copied().flatten()),
@@ -770,17 +751,7 @@ pub async fn overview(
                     .collect()
             };
             let industry_name = |code: &str| {
-                code.chars()
-                    .next()
-                    .and_then(crate::domain::industry::section)
-                    .map(|s| {
-                        let name = if locale == Locale::En {
-                            s.name_en
-                        } else {
-                            s.name_zh
-                        };
-                        format!("{code} {name}")
-                    })
+                crate::domain::industry::section_label(code, locale)
                     .unwrap_or_else(|| "—".to_string())
             };
             let page = OverviewPage {

@@ -52,11 +52,7 @@ pub struct TreeRow {
 }
 
 fn label(ctx: &PageCtx, zh: &str, en: &str) -> String {
-    if ctx.locale.tag() == "en" {
-        en.to_string()
-    } else {
-        zh.to_string()
-    }
+    ctx.locale.pick(zh, en).to_string()
 }
 
 fn derivation_name(d: Derivation) -> String {

@@ -37,11 +37,7 @@ pub const EDITORS: &[Role] = &[Role::Admin, Role::Staff];
 
 /// An indicator's label in the page language.
 pub fn label_of(ctx: &PageCtx, i: &Indicator) -> String {
-    if ctx.locale == Locale::En {
-        i.label_en.clone()
-    } else {
-        i.label_zh.clone()
-    }
+    ctx.locale.pick(&i.label_zh, &i.label_en).to_string()
 }
 
 fn definition_of(ctx: &PageCtx, i: &Indicator) -> String {

@@ -205,20 +205,10 @@ impl PageCtx {
 
     /// A GB/T 4754 division with its name, e.g. `C34 通用设备制造业`.
     pub fn industry(&self, division: &Option<String>) -> String {
-        match division
+        division
             .as_deref()
-            .and_then(crate::domain::industry::division)
-        {
-            Some(d) => {
-                let name = if self.locale == Locale::En {
-                    d.name_en
-                } else {
-                    d.name_zh
-                };
-                format!("{}{} {}", d.section, d.code, name)
-            }
-            None => "—".to_string(),
-        }
+            .and_then(|d| crate::domain::industry::division_label(d, self.locale))
+            .unwrap_or_else(|| "—".to_string())
     }
 
     /// A timestamp as shown in tables (UTC+8, China Standard Time).
