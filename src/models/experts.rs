@@ -11,6 +11,8 @@ use crate::db::DbConnection;
 use crate::domain::index::ValueSource;
 use crate::domain::index::experts::{DEFAULT_CV_THRESHOLD, Summary, summarise};
 use crate::domain::index::period::Period;
+use crate::domain::scope::DataScope;
+use crate::models::enterprise::filter_scope;
 use crate::schema::{enterprises, expert_assignments, users};
 
 use super::audit::{self, Actor, Change};
@@ -132,9 +134,11 @@ fn listed(r: ListedRow) -> Listed {
     }
 }
 
-/// Assignments, filtered by period and expert, by enterprise then expert.
+/// Assignments of enterprises in `scope`, filtered by period and expert, by
+/// enterprise then expert.
 pub fn list(
     conn: &mut DbConnection,
+    scope: &DataScope,
     period: Option<&str>,
     expert: Option<i32>,
 ) -> QueryResult<Vec<Listed>> {
@@ -149,6 +153,7 @@ pub fn list(
             enterprises::district_code,
         ))
         .into_boxed();
+    q = filter_scope!(q, scope);
     if let Some(p) = period {
         q = q.filter(expert_assignments::period.eq(p.to_string()));
     }
@@ -348,10 +353,10 @@ pub struct Panel {
     pub summary: Summary,
 }
 
-/// Every (enterprise, indicator) of a period with at least one score, high
-/// spread first, then by enterprise and indicator.
-pub fn review(conn: &mut DbConnection, period: &str) -> QueryResult<Vec<Panel>> {
-    let rows: Vec<Listed> = list(conn, Some(period), None)?;
+/// Every (enterprise in `scope`, indicator) of a period with at least one score,
+/// high spread first, then by enterprise and indicator.
+pub fn review(conn: &mut DbConnection, scope: &DataScope, period: &str) -> QueryResult<Vec<Panel>> {
+    let rows: Vec<Listed> = list(conn, scope, Some(period), None)?;
     let mut groups: BTreeMap<(String, i32, String), (String, Vec<f64>)> = BTreeMap::new();
     for r in rows {
         if let Some(s) = r.a.score {
@@ -369,9 +374,7 @@ pub fn review(conn: &mut DbConnection, period: &str) -> QueryResult<Vec<Panel>> 
     let mut panels: Vec<Panel> = groups
         .into_iter()
         .filter_map(|((name, id, indicator), (district, scores))| {
-            let mut summary = summarise(&scores, DEFAULT_CV_THRESHOLD).ok()?;
-            // Reviewed from the threshold on (the page's rule: cv >= threshold).
-            summary.high_spread = summary.cv.is_some_and(|c| c >= DEFAULT_CV_THRESHOLD);
+            let summary = summarise(&scores, DEFAULT_CV_THRESHOLD).ok()?;
             Some(Panel {
                 enterprise_id: id,
                 enterprise_name: name,

@@ -18,6 +18,7 @@ use crate::domain::index::model::{IndexModel, Indicator, Source};
 use crate::domain::index::period::Period;
 use crate::domain::locale::Locale;
 use crate::domain::role::Role;
+use crate::domain::scope::DataScope;
 use crate::error::AppError;
 use crate::models::enterprise::Enterprise;
 use crate::models::experts::{self, Listed, Panel, SubmitError, Submitted};
@@ -106,6 +107,7 @@ impl AssignPage {
 
 async fn assign_page(
     ctx: PageCtx,
+    auth: &Auth,
     state: &web::Data<AppState>,
     q: ListQuery,
     form: AssignForm,
@@ -115,12 +117,14 @@ async fn assign_page(
     let filter_expert = q.expert.unwrap_or_default().trim().to_string();
     let fp = filter_period.clone();
     let fe = filter_expert.parse::<i32>().ok();
+    let scope = auth.user().scope.clone();
     let (model, experts, rows, periods) = state
         .db
         .read(move |conn| {
             let model = index::active(conn)?.scorer()?.model().clone();
             let experts = experts::experts(conn)?;
-            let rows = experts::list(conn, Some(fp.as_str()).filter(|p| !p.is_empty()), fe)?;
+            let period = Some(fp.as_str()).filter(|p| !p.is_empty());
+            let rows = experts::list(conn, &scope, period, fe)?;
             let periods = index::periods(conn)?
                 .into_iter()
                 .map(|r| r.period)
@@ -154,7 +158,17 @@ pub async fn assignments(
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     auth.require(ASSIGNERS)?;
-    page(&assign_page(ctx, &state, q.into_inner(), AssignForm::default(), true).await?)
+    page(
+        &assign_page(
+            ctx,
+            &auth,
+            &state,
+            q.into_inner(),
+            AssignForm::default(),
+            true,
+        )
+        .await?,
+    )
 }
 
 /// `POST /index/experts`: creates the missing assignments.
@@ -201,7 +215,7 @@ pub async fn assign(
     let (Ok(p), Some(e), Some(expert_id), true) =
         (period, enterprise, expert_id, errors.is_empty())
     else {
-        let mut out = assign_page(ctx, &state, ListQuery::default(), form, false).await?;
+        let mut out = assign_page(ctx, &auth, &state, ListQuery::default(), form, false).await?;
         out.errors = errors;
         return render(StatusCode::UNPROCESSABLE_ENTITY, &out);
     };
@@ -271,7 +285,7 @@ pub async fn mine(
     let me = auth.user().id;
     let rows = state
         .db
-        .read(move |conn| Ok(experts::list(conn, None, Some(me))?))
+        .read(move |conn| Ok(experts::list(conn, &DataScope::All, None, Some(me))?))
         .await?;
     let mut tasks: BTreeMap<(String, String, i32), Task> = BTreeMap::new();
     for r in rows {
@@ -580,10 +594,7 @@ pub async fn review(
                 .map(|p| p.to_string())
                 .or_else(|| periods.last().cloned())
                 .unwrap_or_default();
-            let panels: Vec<experts::Panel> = experts::review(conn, &period)?
-                .into_iter()
-                .filter(|p| scope.allows(p.enterprise_id, &p.district_code))
-                .collect();
+            let panels = experts::review(conn, &scope, &period)?;
             let model = index::active(conn)?.scorer()?.model().clone();
             Ok((periods, period, panels, model))
         })

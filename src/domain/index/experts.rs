@@ -8,7 +8,7 @@
 //! - standard deviation: the sample one (divide by n - 1), so needs 2 scores;
 //! - coefficient of variation: sd / |mean| (of all scores, untrimmed); undefined
 //!   when the mean is 0;
-//! - `high_spread` when CV > the threshold (default 0.15): the panel should talk.
+//! - `high_spread` when CV >= the threshold (default 0.15): the panel should talk.
 
 /// The CV above which a panel's scores count as spread out.
 pub const DEFAULT_CV_THRESHOLD: f64 = 0.15;
@@ -43,7 +43,7 @@ pub struct Summary {
     pub sd: Option<f64>,
     /// sd / |mean|; None with a single score or a mean of 0.
     pub cv: Option<f64>,
-    /// CV above the threshold.
+    /// CV at or above the threshold.
     pub high_spread: bool,
 }
 
@@ -93,7 +93,7 @@ pub fn cv(scores: &[f64]) -> Result<Option<f64>, ExpertError> {
         .map(|sd| sd / m.abs()))
 }
 
-/// Everything at once, flagging `high_spread` when CV > `cv_threshold`.
+/// Everything at once, flagging `high_spread` when CV >= `cv_threshold`.
 pub fn summarise(scores: &[f64], cv_threshold: f64) -> Result<Summary, ExpertError> {
     if !cv_threshold.is_finite() || cv_threshold < 0.0 {
         return Err(ExpertError::Threshold(cv_threshold));
@@ -105,7 +105,7 @@ pub fn summarise(scores: &[f64], cv_threshold: f64) -> Result<Summary, ExpertErr
         trimmed_mean: trimmed_mean(scores)?,
         sd: sample_sd(scores)?,
         cv,
-        high_spread: cv.is_some_and(|c| c > cv_threshold),
+        high_spread: cv.is_some_and(|c| c >= cv_threshold),
     })
 }
 
@@ -140,6 +140,13 @@ mod tests {
         assert!(close(s.sd.unwrap(), 27.371518), "{:?}", s.sd);
         assert!(close(s.cv.unwrap(), 0.397842), "{:?}", s.cv);
         assert!(s.high_spread);
+        // Reaching the threshold is enough.
+        let at = s.cv.unwrap();
+        assert!(
+            summarise(&[78.0, 80.0, 20.0, 82.0, 84.0], at)
+                .unwrap()
+                .high_spread
+        );
         // The threshold is configurable.
         assert!(
             !summarise(&[78.0, 80.0, 20.0, 82.0, 84.0], 0.5)
