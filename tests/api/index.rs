@@ -64,6 +64,18 @@ pub fn scored(app: &TestApp) -> [i32; 3] {
                     index::set_value(c, id, period, &ind.key, Some(v), ValueSource::Entered, None)?;
                 }
             }
+            // A moved a year ago: its trademarks were the fewest in 2024.
+            if period == p("2024") {
+                index::set_value(
+                    c,
+                    a,
+                    period,
+                    "dis_trademarks",
+                    Some(0.0),
+                    ValueSource::Entered,
+                    None,
+                )?;
+            }
         }
         Ok(())
     });
@@ -112,6 +124,7 @@ async fn a_full_computation_scores_everyone_and_a_change_rescores_only_its_enter
     assert_eq!(app.audit_count("index.recompute"), 2);
     let reference_before =
         app.with_db(|conn| Ok(index::period(conn, p("2025"))?.unwrap().reference));
+    let c_2024 = total(&app, c, "2024");
 
     // Enterprise C's entered values improve: C alone is re-scored, against the
     // period's fixed reference (values above its maximum are clamped).
@@ -136,7 +149,8 @@ async fn a_full_computation_scores_everyone_and_a_change_rescores_only_its_enter
     assert!(tc2 <= 100.0);
     assert_eq!(total(&app, a, "2025").unwrap(), ta);
     assert_eq!(total(&app, b, "2025").unwrap(), tb);
-    assert_eq!(total(&app, c, "2024"), total(&app, c, "2024"));
+    // Only the period that changed: C's 2024 score stays as it was.
+    assert_eq!(total(&app, c, "2024"), c_2024);
     let reference_after =
         app.with_db(|conn| Ok(index::period(conn, p("2025"))?.unwrap().reference));
     assert_eq!(reference_before, reference_after);
@@ -215,8 +229,14 @@ async fn the_enterprise_page_shows_the_panel_radar_trend_and_standings() {
     assert!(html.contains("id=\"index-trend\""));
     // Best of three overall; rank shown to staff and officials.
     assert!(html.contains("1 / 3"), "no overall rank");
-    // Movers between 2024 and 2025 exist (values changed between the years).
-    assert!(html.contains("2024"));
+    // Movers between 2024 and 2025 are listed (growth figures changed between
+    // the years): the movers table, with at least one signed change.
+    let movers = html.split("变化最大的指标").nth(1).expect("movers heading");
+    let movers = &movers[..movers.find("</table>").expect("a movers table")];
+    assert!(
+        movers.contains("得分变化") && movers.contains("badge"),
+        "no movers listed"
+    );
     // The period picker switches to 2024.
     let (status, html24) = get(&o, &app, &format!("/enterprises/{a}/index?period=2024")).await;
     assert_eq!(status, 200);
