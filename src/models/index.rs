@@ -1020,11 +1020,13 @@ impl Summary {
                 .total_cmp(&a.total.unwrap_or(0.0))
                 .then(a.id.cmp(&b.id))
         });
-        let mut moved: Vec<(&Entry, f64)> = entries
+        let mut changes: Vec<(&Entry, f64)> = entries
             .iter()
             .filter_map(|e| Some((*e, change_of(e)?)))
             .collect();
-        moved.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.id.cmp(&b.0.id)));
+        // Ties in id order (the selection keeps the input's order among equals).
+        changes.sort_by_key(|(e, _)| e.id);
+        let moved = crate::domain::index::rank::movers(changes, top);
         Summary {
             scored: entries.len(),
             with_total: totals.len(),
@@ -1036,14 +1038,12 @@ impl Summary {
             risers: moved
                 .iter()
                 .filter(|m| m.1 > 0.0)
-                .take(top)
                 .map(|m| listed(m.0))
                 .collect(),
             fallers: moved
                 .iter()
                 .rev()
                 .filter(|m| m.1 < 0.0)
-                .take(top)
                 .map(|m| listed(m.0))
                 .collect(),
             by_district: group_means(entries, |e| e.district.clone()),

@@ -426,46 +426,40 @@ fn movers(
         }
     };
     let (a, b) = (now.detail(), before.detail());
-    let mut moved: Vec<(f64, Mover)> = loaded
+    // (indicator, its position now, its position before) with the points' change.
+    let changes: Vec<_> = loaded
         .scorer
         .indicators()
         .enumerate()
         .filter_map(|(i, ind)| {
             let j = before_scorer.position(&ind.key)?;
             let (p1, p0) = (a.points.get(i).copied()??, b.points.get(j).copied()??);
-            let d = p1 - p0;
-            (d.abs() >= 0.05).then(|| {
-                (
-                    d,
-                    Mover {
-                        label: locale.pick(&ind.label_zh, &ind.label_en).to_string(),
-                        before: format!(
-                            "{} {}",
-                            figure_text(b.raw.get(j).copied().flatten()),
-                            ind.unit
-                        ),
-                        after: format!(
-                            "{} {}",
-                            figure_text(a.raw.get(i).copied().flatten()),
-                            ind.unit
-                        ),
-                        change: change_text(Some(d)),
-                        up: d > 0.0,
-                    },
-                )
-            })
+            Some(((ind, i, j), p1 - p0))
         })
         .collect();
-    moved.sort_by(|x, y| y.0.abs().total_cmp(&x.0.abs()));
-    let ups = moved.iter().filter(|m| m.0 > 0.0).take(5);
-    let downs = moved.iter().filter(|m| m.0 < 0.0).take(5);
-    let mut list: Vec<(f64, Mover)> = ups.chain(downs).cloned().collect();
-    list.sort_by(|x, y| y.0.total_cmp(&x.0));
+    let list: Vec<Mover> = crate::domain::index::rank::movers(changes, 5)
+        .into_iter()
+        .map(|((ind, i, j), d)| Mover {
+            label: locale.pick(&ind.label_zh, &ind.label_en).to_string(),
+            before: format!(
+                "{} {}",
+                figure_text(b.raw.get(j).copied().flatten()),
+                ind.unit
+            ),
+            after: format!(
+                "{} {}",
+                figure_text(a.raw.get(i).copied().flatten()),
+                ind.unit
+            ),
+            change: change_text(Some(d)),
+            up: d > 0.0,
+        })
+        .collect();
     let from = before
         .parsed_period()
         .map(|p| p.label(locale.tag()))
         .unwrap_or_default();
-    Ok((list.into_iter().map(|(_, m)| m).collect(), from))
+    Ok((list, from))
 }
 
 fn trend(

@@ -157,6 +157,26 @@ impl RankBand {
     }
 }
 
+/// Changes smaller than this (points) are not movement.
+pub const MIN_MOVE: f64 = 0.05;
+
+/// The indicators that moved most between two periods: given `(item, change)`
+/// pairs, the `per_side` largest rises and the `per_side` largest falls (changes of
+/// at least [`MIN_MOVE`]), biggest rise first and biggest fall last.
+pub fn movers<T>(changes: Vec<(T, f64)>, per_side: usize) -> Vec<(T, f64)> {
+    let (mut ups, mut downs): (Vec<_>, Vec<_>) = changes
+        .into_iter()
+        .filter(|(_, d)| d.is_finite() && d.abs() >= MIN_MOVE)
+        .partition(|(_, d)| *d > 0.0);
+    ups.sort_by(|x, y| y.1.total_cmp(&x.1));
+    downs.sort_by(|x, y| x.1.total_cmp(&y.1));
+    ups.truncate(per_side);
+    downs.truncate(per_side);
+    downs.reverse();
+    ups.extend(downs);
+    ups
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,5 +245,24 @@ mod tests {
         assert_eq!(RankBand::of(80.0), RankBand::Top25);
         assert_eq!(RankBand::of(50.0), RankBand::Top50);
         assert_eq!(RankBand::of(49.9), RankBand::LowerHalf);
+    }
+
+    #[test]
+    fn movers_are_the_largest_rises_and_falls() {
+        let changes = vec![
+            ("a", 3.0),
+            ("b", -10.0),
+            ("c", 0.01),
+            ("d", 12.0),
+            ("e", -2.0),
+            ("f", 1.0),
+            ("g", -0.04),
+        ];
+        assert_eq!(
+            movers(changes.clone(), 2),
+            vec![("d", 12.0), ("a", 3.0), ("e", -2.0), ("b", -10.0)]
+        );
+        assert_eq!(movers(changes, 5).len(), 5);
+        assert!(movers(vec![("x", 0.0)], 5).is_empty());
     }
 }
