@@ -20,7 +20,9 @@ pub struct AppState {
     /// Verified against when a sign-in names no account (equal timing).
     pub dummy_hash: String,
     /// Whole-pipeline figures by view, kept while the data they read is unchanged.
-    pub pipeline_cache: crate::models::pipeline::Cache,
+    pub pipeline_cache: crate::models::pipeline::Cache<crate::models::pipeline::Aggregates>,
+    /// Dashboard and quarterly-report counts as of a day, on the same generation.
+    pub dashboard_cache: crate::models::pipeline::Cache<crate::models::dashboard::Composition>,
     pub index_cache: crate::models::index::Cache,
 }
 
@@ -32,6 +34,7 @@ impl AppState {
             settings,
             dummy_hash: crate::auth::password::dummy_hash(),
             pipeline_cache: Default::default(),
+            dashboard_cache: Default::default(),
             index_cache: Default::default(),
         }
     }

@@ -305,6 +305,7 @@ pub fn load_with(db: &Db, opts: &DemoOptions) -> Result<Loaded, AppError> {
         Ok::<_, AppError>(())
     })?;
     write_transaction(&mut conn, |conn| demo_notifications(conn, &marker))?;
+    write_transaction(&mut conn, |conn| demo_resubmission(conn, &marker))?;
     Ok(Loaded {
         accounts: ACCOUNTS
             .iter()
@@ -359,6 +360,45 @@ fn demo_notifications(conn: &mut DbConnection, marker: &EnterpriseRef) -> Result
         Some(marker.id),
         Some("demo:annual-returned"),
     )?;
+    Ok(())
+}
+
+/// The enterprise account re-submits last year's figures after the return its inbox
+/// tells of (R&D expense corrected to the audit report), so the staff's review queue
+/// has work on first run. Once: not while a submission of that year is pending.
+fn demo_resubmission(conn: &mut DbConnection, marker: &EnterpriseRef) -> Result<(), AppError> {
+    use crate::models::annual;
+    let year = today().year() - 1;
+    if annual::submissions_of(conn, marker.id)?
+        .iter()
+        .any(|s| s.year == year && s.status == "pending")
+    {
+        return Ok(());
+    }
+    let Some(row) = annual::year(conn, marker.id, year)? else {
+        return Ok(());
+    };
+    let Some(account) = crate::models::notification::enterprise_accounts(conn, marker.id)?
+        .first()
+        .copied()
+    else {
+        return Ok(());
+    };
+    let e = crate::models::enterprise::Enterprise::find(
+        conn,
+        &crate::domain::scope::DataScope::Enterprise(marker.id),
+        marker.id,
+    )?
+    .ok_or(AppError::NotFound)?;
+    let mut f = row.figures();
+    // The corrected R&D expense: 4 % lower, to the audited figure (whole yuan).
+    f.rd_expense = f.rd_expense.map(|v| v - v / 25);
+    let actor = Actor {
+        user_id: Some(account),
+        name: "enterprise".into(),
+        ip: "local".into(),
+    };
+    annual::submit(conn, &actor, &e, &f)?;
     Ok(())
 }
 

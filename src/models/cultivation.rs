@@ -633,6 +633,40 @@ pub fn proposals(
     Ok(rows.into_iter().filter_map(proposal_row).collect())
 }
 
+/// Proposals `proposer` made that were returned since `since`, in scope, newest
+/// decision first (at most `limit`), leaving out those whose enterprise has a newer
+/// proposal (already answered by proposing again).
+pub fn returned_to(
+    conn: &mut DbConnection,
+    scope: &DataScope,
+    proposer: i32,
+    since: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<ProposalRow>> {
+    let newer = diesel::alias!(cultivation_proposals as newer);
+    let rows: Vec<ProposalTuple> = proposal_query!(scope)
+        .filter(cultivation_proposals::status.eq("returned"))
+        .filter(cultivation_proposals::proposed_by.eq(proposer))
+        .filter(cultivation_proposals::decided_at.ge(since))
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            newer
+                .filter(
+                    newer
+                        .field(cultivation_proposals::enterprise_id)
+                        .eq(cultivation_proposals::enterprise_id),
+                )
+                .filter(
+                    newer
+                        .field(cultivation_proposals::id)
+                        .gt(cultivation_proposals::id),
+                ),
+        )))
+        .order(cultivation_proposals::decided_at.desc())
+        .limit(limit)
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(proposal_row).collect())
+}
+
 /// How many proposals wait for a decision, in scope (the enterprise table is joined
 /// only to apply a limited scope).
 pub fn pending_count(conn: &mut DbConnection, scope: &DataScope) -> QueryResult<i64> {

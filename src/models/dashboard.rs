@@ -1,6 +1,7 @@
-//! The official dashboard's composition counts: active enterprises in scope by tier,
-//! level and cultivation stage, now and as of a day, rebuilt from the history tables
-//! with the rules of [`crate::domain::dashboard`].
+//! The official dashboard's and the quarterly report's composition counts: active
+//! enterprises in scope by tier, level, cultivation stage, district and industry
+//! section at the start of two days (or now), rebuilt from the history tables with
+//! the rules of [`crate::domain::dashboard`].
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -16,8 +17,8 @@ use crate::models::cultivation::stage_key;
 use crate::models::enterprise::filter_scope;
 use crate::schema::{board_entries, cultivation_events, enterprises, qualifications};
 
-/// Counts of one dimension (tier, level or stage): per key, now and at the start
-/// of the as-of day.
+/// Counts of one dimension (tier, level, stage, district or industry): per key, at
+/// the end of the span (`now`) and at its start (`then`).
 #[derive(Debug, Clone, Default)]
 pub struct Dimension {
     pub now: BTreeMap<String, i64>,
@@ -39,29 +40,63 @@ impl Dimension {
     }
 }
 
-/// Tier, level and stage counts of the active enterprises in scope.
+/// Tier, level, stage, district and industry counts of the active enterprises in
+/// scope, at the start of `as_of` and at the start of `until` (now when `None`).
 #[derive(Debug, Clone, Default)]
 pub struct Composition {
     pub as_of: NaiveDate,
+    pub until: Option<NaiveDate>,
     pub tiers: Dimension,
     pub levels: Dimension,
     pub stages: Dimension,
+    /// Districts and industry sections have no history: an enterprise counts under
+    /// its current one at both ends.
+    pub districts: Dimension,
+    pub industries: Dimension,
+    /// Enterprises counted at the start and at the end.
+    pub total_then: i64,
+    pub total_now: i64,
 }
 
+impl Composition {
+    /// Enterprises registered during the span (and still active).
+    pub fn registered(&self) -> i64 {
+        self.total_now - self.total_then
+    }
+}
+
+/// [`composition`] through the per-server cache (valid while the pipeline
+/// generation lasts; its triggers cover the history tables read here).
+pub fn cached(
+    cache: &super::pipeline::Cache<Composition>,
+    conn: &mut DbConnection,
+    scope: &DataScope,
+    day: NaiveDate,
+    until: Option<NaiveDate>,
+) -> QueryResult<std::sync::Arc<Composition>> {
+    let key = format!("{scope:?}|{day}|{until:?}");
+    cache.get_or(conn, key, |conn| composition(conn, scope, day, until))
+}
+
+/// (id, tier, level, stage, registered at, district, industry section)
 type EntRow = (
     i32,
     Option<String>,
     Option<String>,
     Option<String>,
     NaiveDateTime,
+    String,
+    Option<String>,
 );
 
-/// Counts now and as of the start of `day` (enterprises registered on or after
-/// `day` are left out of the earlier counts; archived ones are out of both).
+/// Counts at the start of `day` and at the start of `until` (now when `None`).
+/// Enterprises registered on or after a day are left out of that day's counts;
+/// archived ones are out of both.
 pub fn composition(
     conn: &mut DbConnection,
     scope: &DataScope,
     day: NaiveDate,
+    until: Option<NaiveDate>,
 ) -> QueryResult<Composition> {
     let q = enterprises::table
         .filter(enterprises::archived_at.is_null())
@@ -71,6 +106,8 @@ pub fn composition(
             enterprises::current_level,
             enterprises::cultivation_stage,
             enterprises::created_at,
+            enterprises::district_code,
+            enterprises::industry_section,
         ))
         .into_boxed();
     let ents: Vec<EntRow> = filter_scope!(q, scope).load(conn)?;
@@ -149,37 +186,67 @@ pub fn composition(
 
     let mut c = Composition {
         as_of: day,
+        until,
         ..Default::default()
     };
-    let existed = |created: &NaiveDateTime| created.date() < day;
-    c.tiers.now = rules::tally(ents.iter().map(|e| e.1.as_deref()));
-    c.levels.now = rules::tally(ents.iter().map(|e| e.2.as_deref()));
-    c.stages.now = rules::tally(ents.iter().map(|e| e.3.as_deref()));
-    let mut tiers_then = Vec::new();
-    let mut levels_then = Vec::new();
-    let mut stages_then = Vec::new();
-    for e in ents.iter().filter(|e| existed(&e.4)) {
-        let t = rules::value_as_of(
+    // Each enterprise's values at the start of a day, or now.
+    let at = |e: &EntRow, day: Option<NaiveDate>| -> (rules::AsOf, rules::AsOf, Option<String>) {
+        let Some(day) = day else {
+            let exact = |v: &Option<String>| rules::AsOf {
+                value: v.clone(),
+                exact: true,
+            };
+            return (exact(&e.1), exact(&e.3), e.2.clone());
+        };
+        let tier = rules::value_as_of(
             e.1.as_deref(),
             tier_hist.get(&e.0).map_or(&[][..], Vec::as_slice),
             day,
         );
-        c.tiers.inexact |= !t.exact;
-        tiers_then.push(t.value);
-        let s = rules::value_as_of(
+        let stage = rules::value_as_of(
             e.3.as_deref(),
             stage_hist.get(&e.0).map_or(&[][..], Vec::as_slice),
             day,
         );
-        c.stages.inexact |= !s.exact;
-        stages_then.push(s.value);
-        levels_then.push(
-            rules::level_as_of(titles.get(&e.0).map_or(&[][..], Vec::as_slice), day)
-                .map(|l| l.as_str().to_string()),
-        );
+        let level = rules::level_as_of(titles.get(&e.0).map_or(&[][..], Vec::as_slice), day)
+            .map(|l| l.as_str().to_string());
+        (tier, stage, level)
+    };
+    let existed = |e: &EntRow, day: Option<NaiveDate>| day.is_none_or(|d| e.4.date() < d);
+    for (end, span_day) in [(false, Some(day)), (true, until)] {
+        // One list of values per dimension, in the order of `dims` below.
+        let mut values: [Vec<Option<String>>; 5] = Default::default();
+        for e in ents.iter().filter(|e| existed(e, span_day)) {
+            let (t, s, l) = at(e, span_day);
+            c.tiers.inexact |= !t.exact;
+            c.stages.inexact |= !s.exact;
+            values[0].push(t.value);
+            values[1].push(l);
+            values[2].push(s.value);
+            values[3].push(Some(e.5.clone()));
+            values[4].push(e.6.clone());
+        }
+        let n = values[0].len() as i64;
+        let dims = [
+            &mut c.tiers,
+            &mut c.levels,
+            &mut c.stages,
+            &mut c.districts,
+            &mut c.industries,
+        ];
+        for (dim, v) in dims.into_iter().zip(&values) {
+            let counts = rules::tally(v.iter().map(Option::as_deref));
+            if end {
+                dim.now = counts
+            } else {
+                dim.then = counts
+            }
+        }
+        if end {
+            c.total_now = n
+        } else {
+            c.total_then = n
+        }
     }
-    c.tiers.then = rules::tally(tiers_then.iter().map(Option::as_deref));
-    c.levels.then = rules::tally(levels_then.iter().map(Option::as_deref));
-    c.stages.then = rules::tally(stages_then.iter().map(Option::as_deref));
     Ok(c)
 }

@@ -810,7 +810,7 @@ fn approved_sum() -> diesel::expression::SqlLiteral<diesel::sql_types::BigInt> {
 }
 
 macro_rules! approved {
-    ($scope:expr, $group:expr, $key:expr, $order:expr) => {{
+    ($scope:expr, $span:expr, $group:expr, $key:expr, $order:expr) => {{
         let q = financing_referrals::table
             .inner_join(financing_needs::table.inner_join(enterprises::table))
             .inner_join(partners::table)
@@ -819,16 +819,28 @@ macro_rules! approved {
             .select(($key, diesel::dsl::count_star(), approved_sum()))
             .order($order)
             .into_boxed();
-        filter_scope!(q, $scope)
+        let mut q = filter_scope!(q, $scope);
+        if let Some((from, to)) = $span {
+            q = q
+                .filter(financing_referrals::approved_on.ge(from))
+                .filter(financing_referrals::approved_on.lt(to));
+        }
+        q
     }};
 }
 
 impl Rollups {
-    /// Approved counts and amounts per kind, partner, district and level (GROUP BY).
-    pub fn load(conn: &mut DbConnection, scope: &DataScope) -> QueryResult<Rollups> {
+    /// Approved counts and amounts per kind, partner, district and level (GROUP BY),
+    /// of every approval or of those approved in `[from, to)`.
+    pub fn load(
+        conn: &mut DbConnection,
+        scope: &DataScope,
+        span: Option<(NaiveDate, NaiveDate)>,
+    ) -> QueryResult<Rollups> {
         Ok(Rollups {
             by_kind: approved!(
                 scope,
+                span,
                 financing_needs::kind,
                 financing_needs::kind,
                 financing_needs::kind
@@ -836,6 +848,7 @@ impl Rollups {
             .load(conn)?,
             by_partner: approved!(
                 scope,
+                span,
                 (partners::id, partners::name),
                 partners::name,
                 partners::name
@@ -843,6 +856,7 @@ impl Rollups {
             .load(conn)?,
             by_district: approved!(
                 scope,
+                span,
                 enterprises::district_code,
                 enterprises::district_code,
                 enterprises::district_code
@@ -850,6 +864,7 @@ impl Rollups {
             .load(conn)?,
             by_level: approved!(
                 scope,
+                span,
                 enterprises::current_level,
                 enterprises::current_level,
                 enterprises::current_level

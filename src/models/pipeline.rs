@@ -87,29 +87,33 @@ pub struct Aggregates {
     pub actuals: Vec<(i32, Stage, i64)>,
 }
 
-/// How many views the cache keeps before it starts afresh.
+/// How many views a cache keeps before it starts afresh.
 const CACHE_VIEWS: usize = 512;
 
-/// [`Aggregates`] by view (scope, filters, day, stall threshold, plan years), each
+/// Figures that read the whole pipeline (or its dated history), by view key, each
 /// valid while the data generation it was computed at lasts. One per app server;
 /// the generation lives in the database, so every server sees every write.
-#[derive(Debug, Default)]
-pub struct Cache {
-    views: Mutex<HashMap<String, (i64, Arc<Aggregates>)>>,
+#[derive(Debug)]
+pub struct Cache<V> {
+    views: Mutex<HashMap<String, (i64, Arc<V>)>>,
 }
 
-impl Cache {
-    /// The view's figures: from the cache when nothing changed since, else computed.
-    pub fn aggregates(
+impl<V> Default for Cache<V> {
+    fn default() -> Self {
+        Cache {
+            views: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<V> Cache<V> {
+    /// The view's value: from the cache when nothing changed since, else computed.
+    pub fn get_or(
         &self,
         conn: &mut DbConnection,
-        scope: &DataScope,
-        f: &PipelineFilter,
-        today: NaiveDate,
-        stall_cutoff: NaiveDate,
-        years: std::ops::RangeInclusive<i32>,
-    ) -> QueryResult<Arc<Aggregates>> {
-        let key = format!("{scope:?}|{f:?}|{today}|{stall_cutoff}|{years:?}");
+        key: String,
+        compute: impl FnOnce(&mut DbConnection) -> QueryResult<V>,
+    ) -> QueryResult<Arc<V>> {
         // Read before computing: a write landing in between makes the stored value
         // newer than its generation, which the next request then recomputes; never
         // the other way round.
@@ -124,16 +128,34 @@ impl Cache {
         {
             return Ok(value.clone());
         }
-        let value = Arc::new(Aggregates {
-            stats: stage_stats(conn, scope, f, today, stall_cutoff)?,
-            actuals: super::cultivation::actuals(conn, scope, years)?,
-        });
+        let value = Arc::new(compute(conn)?);
         let mut views = lock();
         if views.len() >= CACHE_VIEWS {
             views.clear();
         }
         views.insert(key, (generation, value.clone()));
         Ok(value)
+    }
+}
+
+impl Cache<Aggregates> {
+    /// A pipeline view's figures (scope, filters, day, stall threshold, plan years).
+    pub fn aggregates(
+        &self,
+        conn: &mut DbConnection,
+        scope: &DataScope,
+        f: &PipelineFilter,
+        today: NaiveDate,
+        stall_cutoff: NaiveDate,
+        years: std::ops::RangeInclusive<i32>,
+    ) -> QueryResult<Arc<Aggregates>> {
+        let key = format!("{scope:?}|{f:?}|{today}|{stall_cutoff}|{years:?}");
+        self.get_or(conn, key, |conn| {
+            Ok(Aggregates {
+                stats: stage_stats(conn, scope, f, today, stall_cutoff)?,
+                actuals: super::cultivation::actuals(conn, scope, years)?,
+            })
+        })
     }
 }
 

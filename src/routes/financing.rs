@@ -177,7 +177,7 @@ pub async fn index(
         .read(move |conn| {
             Ok((
                 Need::page(conn, &scope, &f, before, PAGE + 1)?,
-                Rollups::load(conn, &scope)?,
+                Rollups::load(conn, &scope, None)?,
                 District::all(conn)?,
             ))
         })

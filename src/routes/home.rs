@@ -4,15 +4,13 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::auth::Auth;
-use crate::domain::cultivation::{Stage, Step};
+use crate::domain::cultivation::Step;
 use crate::domain::dashboard::quarter_start;
 use crate::domain::financing::NeedStatus;
-use crate::domain::qualification::Level;
 use crate::domain::role::Role;
 use crate::domain::scope::DataScope;
-use crate::domain::tier::Tier;
 use crate::error::AppError;
-use crate::models::cultivation::{self, TaskFilter, TaskRow};
+use crate::models::cultivation::{self, ProposalRow, TaskFilter, TaskRow};
 use crate::models::district::District;
 use crate::models::enterprise::{self, EnterpriseRef};
 use crate::models::session::Session;
@@ -20,10 +18,9 @@ use crate::models::training::TrainingEvent;
 use crate::models::{annual, financing, qualification};
 use crate::routes::cultivation::pipeline::{PipelineQuery, funnel_svg};
 use crate::routes::enterprises::today;
+use crate::routes::reports::{self, Block, Totals};
 use crate::startup::AppState;
-use crate::views::charts::{self, Series};
 use crate::views::{PageCtx, page};
-use chrono::Datelike;
 
 /// Counts of accounts by role, for the admin's home.
 pub struct RoleCount {
@@ -47,6 +44,9 @@ pub struct StaffBlocks {
     /// Titles in force expiring within 90 days in scope.
     pub expiring_count: usize,
     pub expiring: Vec<qualification::ExpiringRow>,
+    /// My proposals returned in the last 30 days (not yet proposed again).
+    pub returned_count: usize,
+    pub returned: Vec<ProposalRow>,
     /// Financing needs recorded in the last 30 days in scope.
     pub needs_count: usize,
     pub needs: Vec<financing::NeedRow>,
@@ -62,81 +62,29 @@ pub struct EnterpriseBlocks {
     pub index: Option<crate::routes::index::Panel>,
 }
 
+/// Officials and admins: where the board stands this quarter.
+pub struct OfficialBlocks {
+    pub quarter_start: chrono::NaiveDate,
+    /// The current quarter, for the report link.
+    pub quarter: String,
+    /// Counts by tier, level, stage, district and industry with the change.
+    pub composition: Vec<Block>,
+    /// The cultivation funnel (as on /pipeline) and the number stalled.
+    pub funnel_svg: String,
+    pub stalled_total: i64,
+    pub targets: Block,
+    /// Approved financing this year and ever, and the plan year.
+    pub year: i32,
+    pub financing_year: Totals,
+    pub financing_all: Totals,
+}
+
 /// The newest computed index period in scope (officials and admins).
 pub struct IndexBrief {
     pub period: String,
     pub scored: usize,
     pub mean: String,
     pub median: String,
-}
-
-/// Approved financing in scope (officials and admins).
-#[derive(Default)]
-pub struct FinancingTotals {
-    pub count: i64,
-    pub amount: i64,
-}
-
-/// One composition block on the official dashboard: a grouped-columns chart (quarter
-/// start vs now) and a table with the change.
-pub struct CompositionBlock {
-    pub id: &'static str,
-    pub title: String,
-    pub chart: String,
-    /// (label, now, change since the quarter start)
-    pub rows: Vec<(String, i64, i64)>,
-    /// The history could not rebuild the quarter-start figure exactly.
-    pub inexact: bool,
-}
-
-/// Builds a block from a dimension's counts, labelling keys with `prefix`.
-fn composition_block(
-    ctx: &PageCtx,
-    id: &'static str,
-    title_key: &str,
-    prefix: &str,
-    keys: &[&str],
-    d: &crate::models::dashboard::Dimension,
-    as_of: chrono::NaiveDate,
-) -> CompositionBlock {
-    let rows = d.rows(keys);
-    let categories: Vec<String> = keys.iter().map(|k| ctx.label(prefix, k)).collect();
-    let series = [
-        Series {
-            name: ctx.t1("dash.at_quarter_start", &as_of.to_string()),
-            values: rows.iter().map(|r| Some((r.1 - r.2) as f64)).collect(),
-            class: "chart-bar-alt",
-        },
-        Series {
-            name: ctx.t("dash.now"),
-            values: rows.iter().map(|r| Some(r.1 as f64)).collect(),
-            class: "chart-bar",
-        },
-    ];
-    let title = ctx.t(title_key);
-    CompositionBlock {
-        id,
-        chart: charts::grouped_columns(&title, &categories, &series),
-        title,
-        rows: rows
-            .into_iter()
-            .zip(categories)
-            .map(|((_, now, delta), label)| (label, now, delta))
-            .collect(),
-        inexact: d.inexact,
-    }
-}
-
-/// Sums the per-kind roll-up rows into one total.
-pub fn financing_totals(by_kind: &[(String, i64, i64)]) -> FinancingTotals {
-    by_kind
-        .iter()
-        .fold(FinancingTotals::default(), |acc, (_, n, amount)| {
-            FinancingTotals {
-                count: acc.count + n,
-                amount: acc.amount + amount,
-            }
-        })
 }
 
 /// Keeps the first [`CARD_ROWS`] rows and returns how many there were.
@@ -164,13 +112,7 @@ pub struct HomePage {
     pub online_sessions: usize,
     pub staff: Option<StaffBlocks>,
     pub enterprise: Option<EnterpriseBlocks>,
-    pub financing: Option<FinancingTotals>,
-    pub quarter_start: Option<chrono::NaiveDate>,
-    /// Officials and admins: the cultivation funnel (as on /pipeline) and the
-    /// number of stalled enterprises.
-    pub funnel_svg: String,
-    pub stalled_total: Option<i64>,
-    pub composition: Vec<CompositionBlock>,
+    pub official: Option<OfficialBlocks>,
     pub index_brief: Option<IndexBrief>,
 }
 
@@ -266,6 +208,13 @@ pub async fn home(
                     day + chrono::Duration::days(90),
                 )?);
                 let since = crate::models::now() - chrono::Duration::days(30);
+                let (returned_count, returned) = first_rows(cultivation::returned_to(
+                    conn,
+                    &user.scope,
+                    user.id,
+                    since,
+                    500,
+                )?);
                 let recent: Vec<financing::NeedRow> = financing::Need::page(
                     conn,
                     &user.scope,
@@ -285,6 +234,8 @@ pub async fn home(
                     pending,
                     expiring_count,
                     expiring,
+                    returned_count,
+                    returned,
                     needs_count,
                     needs,
                 })
@@ -324,102 +275,57 @@ pub async fn home(
                 }
                 _ => None,
             };
-            let index_brief = if matches!(role, Role::Official | Role::Admin) {
-                match crate::models::index::latest_computed(conn)? {
-                    Some(p) => {
-                        let s = pipeline_cache
-                            .index_cache
-                            .summary(conn, p, &user.scope, "")?;
-                        Some(IndexBrief {
-                            period: p.label(locale.tag()),
-                            scored: s.scored,
-                            mean: crate::routes::index::score_text(s.mean),
-                            median: crate::routes::index::score_text(s.median),
-                        })
-                    }
-                    None => None,
-                }
+            let overview = if matches!(role, Role::Official | Role::Admin) {
+                let day = today();
+                Some(reports::load(
+                    conn,
+                    &pipeline_cache,
+                    &user.scope,
+                    quarter_start(day),
+                    None,
+                    day,
+                )?)
             } else {
                 None
             };
-            let (totals, comp, stats) = if matches!(role, Role::Official | Role::Admin) {
-                let r = financing::Rollups::load(conn, &user.scope)?;
-                let day = today();
-                // The pipeline page's default view, through its cache.
-                let pq = PipelineQuery::default();
-                let cutoff = day - chrono::Duration::days(pq.stall_days());
-                let aggregates = pipeline_cache.pipeline_cache.aggregates(
-                    conn,
-                    &user.scope,
-                    &pq.filter(),
-                    day,
-                    cutoff,
-                    day.year()..=day.year(),
-                )?;
-                (
-                    Some(financing_totals(&r.by_kind)),
-                    Some(crate::models::dashboard::composition(
-                        conn,
-                        &user.scope,
-                        quarter_start(day),
-                    )?),
-                    Some(aggregates.stats.clone()),
-                )
-            } else {
-                (None, None, None)
-            };
             Ok((
                 (visible, scope_districts, own, role_counts, online),
-                (staff, enterprise_blocks, totals, comp, stats, index_brief),
+                (staff, enterprise_blocks, overview),
             ))
         })
         .await?;
     let (
         (visible_enterprises, scope_districts, own_enterprise, role_counts, online_sessions),
-        (staff, enterprise_blocks, financing_totals, comp, stats, index_brief),
+        (staff, enterprise_blocks, overview),
     ) = data;
-    let funnel_svg = stats.as_ref().map_or_else(String::new, |s| {
-        funnel_svg(&ctx, s, &PipelineQuery::default().filters_qs())
+    let index_brief = overview.as_ref().and_then(|o| {
+        o.index.as_ref().map(|(p, s)| IndexBrief {
+            period: p.label(ctx.locale.tag()),
+            scored: s.scored,
+            mean: crate::routes::index::score_text(s.mean),
+            median: crate::routes::index::score_text(s.median),
+        })
     });
-    let stalled_total = stats.map(|s| s.iter().map(|s| s.stalled).sum());
-    let quarter = comp.as_ref().map(|c| c.as_of);
-    let composition = match &comp {
-        Some(c) => {
-            let tiers: Vec<&str> = Tier::ALL.iter().map(|t| t.as_str()).collect();
-            let levels: Vec<&str> = Level::ALL.iter().map(|l| l.as_str()).collect();
-            let stages: Vec<&str> = Stage::ALL.iter().map(|s| s.as_str()).collect();
-            vec![
-                composition_block(
-                    &ctx,
-                    "dash-tiers",
-                    "dash.by_tier",
-                    "tier",
-                    &tiers,
-                    &c.tiers,
-                    c.as_of,
-                ),
-                composition_block(
-                    &ctx,
-                    "dash-levels",
-                    "dash.by_level",
-                    "level",
-                    &levels,
-                    &c.levels,
-                    c.as_of,
-                ),
-                composition_block(
-                    &ctx,
-                    "dash-stages",
-                    "dash.by_stage",
-                    "stage",
-                    &stages,
-                    &c.stages,
-                    c.as_of,
-                ),
-            ]
+    let official = overview.map(|o| {
+        let day = today();
+        OfficialBlocks {
+            quarter_start: o.composition.as_of,
+            quarter: reports::current_quarter(day).to_string(),
+            composition: reports::Which::ALL
+                .iter()
+                .map(|w| reports::composition_block(&ctx, &o, *w, "dash-"))
+                .collect(),
+            funnel_svg: funnel_svg(&ctx, &o.stats, &PipelineQuery::default().filters_qs()),
+            stalled_total: o.stats.iter().map(|s| s.stalled).sum(),
+            targets: reports::Block {
+                id: "dash-targets".into(),
+                ..reports::targets_block(&ctx, &o)
+            },
+            year: o.year,
+            financing_year: o.financing_year,
+            financing_all: o.financing_all,
         }
-        None => Vec::new(),
-    };
+    });
     page(&HomePage {
         role: auth.user().role,
         scope_all: auth.user().scope == DataScope::All,
@@ -431,11 +337,7 @@ pub async fn home(
         online_sessions,
         staff,
         enterprise: enterprise_blocks,
-        financing: financing_totals,
-        quarter_start: quarter,
-        funnel_svg,
-        stalled_total,
-        composition,
+        official,
         index_brief,
     })
 }
@@ -443,14 +345,6 @@ pub async fn home(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn totals_add_up_the_kinds() {
-        let t = financing_totals(&[("loan".into(), 2, 3_000_000), ("equity".into(), 1, 500_000)]);
-        assert_eq!((t.count, t.amount), (3, 3_500_000));
-        let none = financing_totals(&[]);
-        assert_eq!((none.count, none.amount), (0, 0));
-    }
 
     #[test]
     fn cards_keep_the_first_rows_and_the_full_count() {

@@ -17,6 +17,7 @@ pub mod index_data;
 pub mod notifications;
 pub mod partner_financing;
 pub mod partners;
+pub mod reports;
 pub mod training;
 pub mod transfer;
 
@@ -168,6 +169,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(cultivation::proposals::decide),
         )
         .route("/pipeline", web::get().to(cultivation::pipeline::show))
+        .route("/reports/quarterly", web::get().to(reports::quarterly))
+        .route(
+            "/reports/quarterly.xlsx",
+            web::get().to(reports::quarterly_xlsx),
+        )
         .route(
             "/pipeline.csv",
             web::get().to(cultivation::pipeline::export_csv),

@@ -104,12 +104,18 @@ pub enum Cell {
 }
 
 impl Cell {
-    fn text(&self) -> String {
+    /// The cell as text (numbers without trailing zeros).
+    pub fn text(&self) -> String {
         match self {
             Cell::Text(t) => t.clone(),
             Cell::Number(x) => x.to_string(),
             Cell::Empty => String::new(),
         }
+    }
+
+    /// Whether the cell holds a number (right-aligned on pages).
+    pub fn is_number(&self) -> bool {
+        matches!(self, Cell::Number(_))
     }
 }
 
@@ -140,6 +146,13 @@ pub(crate) async fn csv_response(
         .body(body))
 }
 
+/// One sheet of a workbook: its name, header row and rows.
+pub struct Sheet {
+    pub name: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
 /// An XLSX download of `rows` on one sheet, header in bold, numbers as numbers.
 pub(crate) async fn xlsx_response(
     name: &str,
@@ -147,33 +160,49 @@ pub(crate) async fn xlsx_response(
     header: Vec<String>,
     rows: Vec<Vec<Cell>>,
 ) -> Result<HttpResponse, AppError> {
-    // Sheet names are limited to 31 characters without []:*?/\.
-    let sheet_name: String = sheet_name
-        .chars()
-        .filter(|c| !"[]:*?/\\".contains(*c))
-        .take(31)
-        .collect();
+    let sheet = Sheet {
+        name: sheet_name.to_string(),
+        header,
+        rows,
+    };
+    xlsx_book_response(name, vec![sheet]).await
+}
+
+/// An XLSX download of several sheets, each header in bold, numbers as numbers.
+pub(crate) async fn xlsx_book_response(
+    name: &str,
+    sheets: Vec<Sheet>,
+) -> Result<HttpResponse, AppError> {
     let body = web::block(move || -> Result<Vec<u8>, AppError> {
         let xe = |e: rust_xlsxwriter::XlsxError| AppError::Internal(anyhow::anyhow!("xlsx: {e}"));
         let mut book = rust_xlsxwriter::Workbook::new();
         let bold = rust_xlsxwriter::Format::new().set_bold();
-        let ws = book.add_worksheet();
-        ws.set_name(&sheet_name).map_err(xe)?;
-        for (c, h) in header.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, h, &bold)
-                .map_err(xe)?;
-        }
-        for (r, row) in rows.iter().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                let (r, c) = ((r + 1) as u32, c as u16);
-                match cell {
-                    Cell::Text(t) => {
-                        ws.write_string(r, c, t).map_err(xe)?;
+        for sheet in &sheets {
+            // Sheet names are limited to 31 characters without []:*?/\.
+            let sheet_name: String = sheet
+                .name
+                .chars()
+                .filter(|c| !"[]:*?/\\".contains(*c))
+                .take(31)
+                .collect();
+            let ws = book.add_worksheet();
+            ws.set_name(&sheet_name).map_err(xe)?;
+            for (c, h) in sheet.header.iter().enumerate() {
+                ws.write_string_with_format(0, c as u16, h, &bold)
+                    .map_err(xe)?;
+            }
+            for (r, row) in sheet.rows.iter().enumerate() {
+                for (c, cell) in row.iter().enumerate() {
+                    let (r, c) = ((r + 1) as u32, c as u16);
+                    match cell {
+                        Cell::Text(t) => {
+                            ws.write_string(r, c, t).map_err(xe)?;
+                        }
+                        Cell::Number(x) => {
+                            ws.write_number(r, c, *x).map_err(xe)?;
+                        }
+                        Cell::Empty => {}
                     }
-                    Cell::Number(x) => {
-                        ws.write_number(r, c, *x).map_err(xe)?;
-                    }
-                    Cell::Empty => {}
                 }
             }
         }

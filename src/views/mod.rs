@@ -31,6 +31,21 @@ pub struct NavItem {
     pub active: bool,
 }
 
+/// A navigation group: one link on its own, or a labelled menu of links.
+#[derive(Debug, Clone)]
+pub struct NavGroup {
+    /// The menu's label; `None` for a single link shown as itself.
+    pub label_key: Option<&'static str>,
+    pub items: Vec<NavItem>,
+}
+
+impl NavGroup {
+    /// Whether the page shown is one of the group's.
+    pub fn active(&self) -> bool {
+        self.items.iter().any(|i| i.active)
+    }
+}
+
 /// What every page template receives as `ctx`.
 #[derive(Debug, Clone)]
 pub struct PageCtx {
@@ -40,65 +55,135 @@ pub struct PageCtx {
     pub flash: Option<Flash>,
     /// The current path and query, for the language switch to come back to.
     pub here: String,
-    pub nav: Vec<NavItem>,
+    pub nav: Vec<NavGroup>,
 }
 
-fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
-    let mut items = vec![("/", "nav.home")];
+type Links = &'static [(&'static str, &'static str)];
+
+/// The navigation per role: single links and menus (label key, links).
+fn nav_for(role: Role) -> Vec<(Option<&'static str>, Links)> {
+    const HOME: Links = &[("/", "nav.home")];
+    const SERVICES: Links = &[
+        ("/financing", "nav.financing"),
+        ("/partners", "nav.partners"),
+        ("/training", "nav.training"),
+    ];
+    const REPORTS: Links = &[
+        ("/reports/quarterly", "nav.report"),
+        ("/audit", "nav.audit"),
+    ];
+    let mut groups: Vec<(Option<&'static str>, Links)> = vec![(None, HOME)];
     match role {
-        Role::Admin => items.extend([
-            ("/enterprises", "nav.enterprises"),
-            ("/pipeline", "nav.pipeline"),
-            ("/index", "nav.index"),
-            ("/submissions", "nav.submissions"),
-            ("/qualifications/expiring", "nav.expiring"),
-            ("/partners", "nav.partners"),
-            ("/training", "nav.training"),
-            ("/financing", "nav.financing"),
-            ("/index/import", "nav.index_import"),
-            ("/index/experts", "nav.index_experts"),
-            ("/admin/users", "nav.users"),
-            ("/admin/reference", "nav.reference"),
-            ("/admin/index", "nav.index_admin"),
-            ("/admin/sessions", "nav.sessions"),
-            ("/audit", "nav.audit"),
+        Role::Admin => groups.extend([
+            (
+                Some("nav.group.registry"),
+                &[
+                    ("/enterprises", "nav.enterprises"),
+                    ("/submissions", "nav.submissions"),
+                    ("/qualifications/expiring", "nav.expiring"),
+                ][..],
+            ),
+            (None, &[("/pipeline", "nav.pipeline")][..]),
+            (
+                Some("nav.group.index"),
+                &[
+                    ("/index", "nav.index"),
+                    ("/index/import", "nav.index_import"),
+                    ("/index/experts", "nav.index_experts"),
+                    ("/admin/index", "nav.index_admin"),
+                ][..],
+            ),
+            (Some("nav.group.services"), SERVICES),
+            (Some("nav.group.reports"), REPORTS),
+            (
+                Some("nav.group.admin"),
+                &[
+                    ("/admin/users", "nav.users"),
+                    ("/admin/reference", "nav.reference"),
+                    ("/admin/sessions", "nav.sessions"),
+                ][..],
+            ),
         ]),
-        Role::Staff => items.extend([
-            ("/enterprises", "nav.enterprises"),
-            ("/pipeline", "nav.pipeline"),
-            ("/index", "nav.index"),
-            ("/tasks", "nav.tasks"),
-            ("/submissions", "nav.submissions"),
-            ("/qualifications/expiring", "nav.expiring"),
-            ("/partners", "nav.partners"),
-            ("/training", "nav.training"),
-            ("/financing", "nav.financing"),
-            ("/index/import", "nav.index_import"),
+        Role::Staff => groups.extend([
+            (
+                Some("nav.group.registry"),
+                &[
+                    ("/enterprises", "nav.enterprises"),
+                    ("/submissions", "nav.submissions"),
+                    ("/qualifications/expiring", "nav.expiring"),
+                ][..],
+            ),
+            (
+                Some("nav.group.cultivation"),
+                &[("/pipeline", "nav.pipeline"), ("/tasks", "nav.tasks")][..],
+            ),
+            (
+                Some("nav.group.index"),
+                &[
+                    ("/index", "nav.index"),
+                    ("/index/import", "nav.index_import"),
+                ][..],
+            ),
+            (Some("nav.group.services"), SERVICES),
         ]),
-        Role::Official => items.extend([
-            ("/enterprises", "nav.enterprises"),
-            ("/pipeline", "nav.pipeline"),
-            ("/index", "nav.index"),
-            ("/proposals", "nav.proposals"),
-            ("/qualifications/expiring", "nav.expiring"),
-            ("/partners", "nav.partners"),
-            ("/training", "nav.training"),
-            ("/financing", "nav.financing"),
-            ("/admin/index", "nav.index_admin"),
-            ("/index/experts/review", "nav.expert_review"),
-            ("/audit", "nav.audit"),
+        Role::Official => groups.extend([
+            (
+                Some("nav.group.registry"),
+                &[
+                    ("/enterprises", "nav.enterprises"),
+                    ("/qualifications/expiring", "nav.expiring"),
+                ][..],
+            ),
+            (
+                Some("nav.group.cultivation"),
+                &[
+                    ("/pipeline", "nav.pipeline"),
+                    ("/proposals", "nav.proposals"),
+                ][..],
+            ),
+            (
+                Some("nav.group.index"),
+                &[
+                    ("/index", "nav.index"),
+                    ("/index/experts/review", "nav.expert_review"),
+                    ("/admin/index", "nav.index_admin"),
+                ][..],
+            ),
+            (Some("nav.group.services"), SERVICES),
+            (
+                Some("nav.group.reports"),
+                &[
+                    ("/reports/quarterly", "nav.report"),
+                    ("/audit", "nav.audit"),
+                ][..],
+            ),
         ]),
-        Role::Expert => items.extend([
-            ("/enterprises", "nav.enterprises"),
-            ("/index/expert", "nav.my_scoring"),
+        Role::Expert => groups.extend([
+            (None, &[("/enterprises", "nav.enterprises")][..]),
+            (None, &[("/index/expert", "nav.my_scoring")][..]),
         ]),
-        Role::Enterprise => items.extend([
-            ("/enterprises", "nav.my_enterprise"),
-            ("/training", "nav.training"),
-            ("/financing", "nav.financing"),
+        Role::Enterprise => groups.extend([
+            (None, &[("/enterprises", "nav.my_enterprise")][..]),
+            (None, &[("/training", "nav.training")][..]),
+            (None, &[("/financing", "nav.financing")][..]),
         ]),
     }
-    items
+    groups
+}
+
+/// Whether a link is the page at `path` (or a page under it). A link inside a menu
+/// is not active for a deeper link of the same menu (`/index` vs `/index/import`).
+fn is_active(href: &str, path: &str, siblings: Links) -> bool {
+    if href == "/" {
+        return path == "/";
+    }
+    let under = |h: &str| {
+        path == h || path.starts_with(&format!("{h}/")) || path.starts_with(&format!("{h}."))
+    };
+    under(href)
+        && !siblings
+            .iter()
+            .any(|(other, _)| other.len() > href.len() && other.starts_with(href) && under(other))
 }
 
 impl PageCtx {
@@ -122,14 +207,16 @@ impl PageCtx {
             .map(|u| {
                 nav_for(u.role)
                     .into_iter()
-                    .map(|(href, label_key)| NavItem {
-                        href,
+                    .map(|(label_key, links)| NavGroup {
                         label_key,
-                        active: if href == "/" {
-                            path == "/"
-                        } else {
-                            path.starts_with(href)
-                        },
+                        items: links
+                            .iter()
+                            .map(|&(href, label_key)| NavItem {
+                                href,
+                                label_key,
+                                active: is_active(href, path, links),
+                            })
+                            .collect(),
                     })
                     .collect()
             })
@@ -342,5 +429,43 @@ impl FieldErrors {
     /// Whether `field` has a message.
     pub fn has(&self, field: &str) -> bool {
         self.0.iter().any(|(f, _, _)| *f == field)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_is_active_on_its_page_and_below_but_not_for_a_deeper_sibling() {
+        let index: Links = &[("/index", "a"), ("/index/import", "b")];
+        assert!(is_active("/index", "/index", index));
+        assert!(is_active("/index", "/index/scores.csv", index));
+        assert!(!is_active("/index", "/index/import", index));
+        assert!(is_active("/index/import", "/index/import", index));
+        assert!(!is_active("/index", "/indexes", index));
+        assert!(is_active("/", "/", index));
+        assert!(!is_active("/", "/index", index));
+        assert!(is_active("/enterprises", "/enterprises/12/index", &[]));
+    }
+
+    #[test]
+    fn every_role_has_a_home_and_no_link_twice() {
+        for role in Role::ALL {
+            let groups = nav_for(role);
+            assert_eq!(groups[0].1, &[("/", "nav.home")][..]);
+            let mut hrefs: Vec<&str> = groups
+                .iter()
+                .flat_map(|(_, links)| links.iter().map(|l| l.0))
+                .collect();
+            let n = hrefs.len();
+            hrefs.sort_unstable();
+            hrefs.dedup();
+            assert_eq!(hrefs.len(), n, "{role:?}");
+            // A menu has more than one link; a single link stands alone.
+            for (label, links) in &groups {
+                assert_eq!(label.is_some(), links.len() > 1, "{role:?} {links:?}");
+            }
+        }
     }
 }

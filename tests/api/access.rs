@@ -46,6 +46,9 @@ fn expected(path: &str, who: Who) -> Expect {
             matches!(role, Role::Admin | Role::Staff | Role::Official)
         }
         "/pipeline/targets" => role == Role::Admin,
+        "/reports/quarterly" | "/reports/quarterly.xlsx" => {
+            matches!(role, Role::Admin | Role::Official)
+        }
         "/partners/new" => matches!(role, Role::Admin | Role::Staff),
         p if p.ends_with("/cultivation") => role != Role::Expert,
         other => panic!("no rule for {other}"),
@@ -92,6 +95,8 @@ async fn every_role_gets_exactly_its_pages() {
         "/partners".to_string(),
         "/partners/new".to_string(),
         format!("/enterprises/{}/cultivation", e.id),
+        "/reports/quarterly".to_string(),
+        "/reports/quarterly.xlsx".to_string(),
     ];
     for (who, client) in &clients {
         for path in &pages {

@@ -307,7 +307,8 @@ async fn the_home_needs_a_sign_in() {
     assert_eq!(r.status().as_u16(), 303);
 }
 
-/// The (now, change) cells of the row labelled `label` in the card `id`.
+/// The (now, change) cells of the row labelled `label` in the card `id` (its cells
+/// are the quarter start, now and the change).
 fn composition_row(html: &str, id: &str, label: &str) -> (String, String) {
     let c = card(html, id);
     let start = c
@@ -319,7 +320,7 @@ fn composition_row(html: &str, id: &str, label: &str) -> (String, String) {
         .skip(1)
         .map(|s| s[..s.find('<').unwrap()].to_string())
         .collect();
-    (cells[0].clone(), cells[1].clone())
+    (cells[1].clone(), cells[2].clone())
 }
 
 /// Gives both enterprises a history before the quarter: laoshan moved from display
@@ -409,4 +410,167 @@ async fn officials_see_composition_with_the_change_since_the_quarter_start() {
     assert!(!staff.contains("id=\"dash-tiers\"") && !staff.contains("id=\"dash-stalled\""));
     assert!(!home(&app, "ent_ls").await.contains("id=\"dash-tiers\""));
     assert!(home(&app, "admin").await.contains("id=\"dash-tiers\""));
+}
+
+fn proposal(
+    app: &TestApp,
+    enterprise: i32,
+    by: i32,
+    status: &str,
+    decided_days_ago: i64,
+    note: &str,
+) {
+    let at = (now() - Duration::days(decided_days_ago)).format("%Y-%m-%d %H:%M:%S");
+    app.sql(&format!(
+        "INSERT INTO cultivation_proposals (enterprise_id, step_from, step_to, reason, comment, \
+         gate_snapshot, status, proposed_by, proposed_at, decided_by, decided_at, \
+         decision_comment) VALUES ({enterprise}, 'potential', 'reserve', '', '', '{{}}', \
+         '{status}', {by}, '{at}', NULL, {decided}, '{note}')",
+        decided = if status == "pending" {
+            "NULL".to_string()
+        } else {
+            format!("'{at}'")
+        },
+    ));
+}
+
+#[tokio::test]
+async fn staff_see_their_proposals_returned_in_the_last_30_days() {
+    let app = TestApp::spawn().await;
+    let w = world(&app);
+    let third = app
+        .enterprise("9137020312345670", "青岛市北看板科技有限公司", "370203")
+        .id;
+    let me = app.with_db(|c| {
+        use diesel::prelude::*;
+        use srdi_board::schema::users;
+        Ok(users::table
+            .filter(users::username.eq("staff_all"))
+            .select(users::id)
+            .first::<i32>(c)?)
+    });
+    let other = app.user("staff_other", Role::Staff).id;
+    // Mine, returned 3 days ago: listed with the official's comment.
+    proposal(&app, w.laoshan, me, "returned", 3, "缺少股东会决议");
+    // Mine, returned 3 days ago, but proposed again since: answered, not listed.
+    proposal(&app, w.shinan, me, "returned", 3, "已重新提议的");
+    proposal(&app, w.shinan, me, "pending", 1, "");
+    // Mine but 45 days old; someone else's; and an approved one: not listed.
+    proposal(&app, third, me, "returned", 45, "太久以前的");
+    proposal(&app, third, other, "returned", 2, "别人的提议");
+    proposal(&app, third, me, "approved", 2, "已批准的");
+
+    let html = home(&app, "staff_all").await;
+    assert_eq!(card_count(&html, "dash-returned"), Some(1), "{html}");
+    let card = card(&html, "dash-returned");
+    assert!(card.contains("缺少股东会决议") && card.contains("青岛崂山看板科技有限公司"));
+    assert!(card.contains(&format!("/enterprises/{}/cultivation", w.laoshan)));
+    for hidden in ["已重新提议的", "太久以前的", "别人的提议", "已批准的"] {
+        assert!(!card.contains(hidden), "{hidden}");
+    }
+    // A district-limited colleague's card is scoped and theirs only.
+    let html = home(&app, "staff_ls").await;
+    assert_eq!(card_count(&html, "dash-returned"), Some(0));
+}
+
+#[tokio::test]
+async fn officials_see_districts_industries_and_the_plan_against_actuals() {
+    let app = TestApp::spawn().await;
+    let w = world(&app);
+    history(&app, &w);
+    // Shinan in manufacturing, laoshan with no section; a third registered this
+    // quarter in Laoshan.
+    app.sql(&format!(
+        "UPDATE enterprises SET industry_section = 'C' WHERE id = {}",
+        w.shinan
+    ));
+    app.enterprise("9137021298765430", "青岛崂山新登记科技有限公司", "370212");
+    let year = today().format("%Y").to_string();
+    app.sql(&format!(
+        "INSERT INTO plan_targets (year, stage, target, updated_by, updated_at) VALUES \
+         ({year}, 'potential', 4, NULL, '2026-01-01 00:00:00')"
+    ));
+
+    let html = home(&app, "official").await;
+    assert_eq!(
+        composition_row(&html, "dash-districts", "崂山区"),
+        ("2".into(), "+1".into())
+    );
+    assert_eq!(
+        composition_row(&html, "dash-districts", "市南区"),
+        ("1".into(), "0".into())
+    );
+    assert_eq!(
+        composition_row(&html, "dash-industries", "C 制造业"),
+        ("1".into(), "0".into())
+    );
+    assert_eq!(
+        composition_row(&html, "dash-industries", "未填行业"),
+        ("2".into(), "+1".into())
+    );
+    assert!(card(&html, "dash-districts").contains("<svg"));
+    // The plan: the target of 4 entries into potential against this year's actuals.
+    let targets = card(&html, "dash-targets");
+    assert!(targets.contains("<svg"), "{targets}");
+    let start = targets.find("<th scope=\"row\">潜力</th>").unwrap();
+    let row = &targets[start..start + targets[start..].find("</tr>").unwrap()];
+    assert!(row.contains("<td class=\"num\">4</td>"), "{row}");
+
+    // A district official sees only Laoshan's rows.
+    let html = home(&app, "official_ls").await;
+    assert!(!card(&html, "dash-districts").contains("市南区"));
+    assert_eq!(
+        composition_row(&html, "dash-districts", "崂山区"),
+        ("2".into(), "+1".into())
+    );
+}
+
+#[tokio::test]
+async fn the_financing_card_separates_this_year_from_all_time() {
+    let app = TestApp::spawn().await;
+    let w = world(&app);
+    // Move shinan's approval (1,000,000) to last year; laoshan's 3,000,000 to today.
+    let last_year = today() - Duration::days(366);
+    app.sql(&format!(
+        "UPDATE financing_referrals SET approved_on = '{last_year}' WHERE need_id IN \
+         (SELECT id FROM financing_needs WHERE enterprise_id = {});
+         UPDATE financing_referrals SET approved_on = '{}' WHERE need_id IN \
+         (SELECT id FROM financing_needs WHERE enterprise_id = {})",
+        w.shinan,
+        today(),
+        w.laoshan
+    ));
+    let html = home(&app, "official").await;
+    let f = card(&html, "dash-financing");
+    let year = today().format("%Y").to_string();
+    assert!(f.contains(&format!("{year} 年获批融资")), "{f}");
+    assert!(f.contains("300.00 <small>"), "this year: {f}");
+    assert!(f.contains("累计获批融资 400.00"), "all time: {f}");
+}
+
+#[tokio::test]
+async fn a_change_to_title_dates_alone_refreshes_the_cached_counts() {
+    let app = TestApp::spawn().await;
+    let w = world(&app);
+    history(&app, &w);
+    let qs = srdi_board::domain::dashboard::quarter_start(today());
+    app.sql(&format!(
+        "INSERT INTO qualifications (enterprise_id, level, batch, recognized_on, expires_on, \
+         revoked_on, created_at, updated_at, version) VALUES ({}, 'provincial', '2024', \
+         '2024-01-01', '2027-01-01', NULL, '2024-01-01 00:00:00', '2024-01-01 00:00:00', 1)",
+        w.laoshan
+    ));
+    let html = home(&app, "official").await;
+    // At the quarter start laoshan held the provincial title (its level column, which
+    // counts now, says municipal).
+    let before = composition_row(&html, "dash-levels", "省级专精特新");
+    assert_eq!(before, ("0".into(), "-1".into()));
+    // Only the title's date changes (no enterprise column): recognised this quarter.
+    app.sql(&format!(
+        "UPDATE qualifications SET recognized_on = '{qs}' WHERE level = 'provincial'"
+    ));
+    let html = home(&app, "official").await;
+    let after = composition_row(&html, "dash-levels", "省级专精特新");
+    // Nobody held it at the quarter start any more: the cached counts were refreshed.
+    assert_eq!(after, ("0".into(), "0".into()));
 }

@@ -40,6 +40,10 @@ fn row_counts(conn: &mut DbConnection) -> Vec<i64> {
             .get_result(conn)
             .unwrap(),
         annual_data::table.count().get_result(conn).unwrap(),
+        srdi_board::schema::annual_submissions::table
+            .count()
+            .get_result(conn)
+            .unwrap(),
         board_entries::table.count().get_result(conn).unwrap(),
         rubric_results::table.count().get_result(conn).unwrap(),
         users::table.count().get_result(conn).unwrap(),
@@ -218,6 +222,20 @@ fn the_default_demo_has_the_seeds_numbers_and_loads_once() {
     let account = User::by_username(&mut conn, "enterprise").unwrap().unwrap();
     assert_eq!(account.enterprise_id, Some(mine.id));
 
+    // The staff's review queue has the account's re-submission of last year (the
+    // return its inbox tells of), made by the enterprise account, once.
+    let pending = srdi_board::models::annual::pending(&mut conn, &DataScope::All).unwrap();
+    assert_eq!(pending.len(), 1);
+    let s = &pending[0].submission;
+    assert_eq!((s.enterprise_id, s.year), (mine.id, today.year() - 1));
+    assert_eq!(s.submitted_by, account.id);
+    let stored = srdi_board::models::annual::year(&mut conn, mine.id, today.year() - 1)
+        .unwrap()
+        .unwrap()
+        .figures();
+    let submitted = s.figures().unwrap();
+    assert!(submitted.rd_expense < stored.rd_expense, "a corrected figure");
+
     index_is_there(&mut conn, &report, today);
     cultivation_is_there_and_passes_the_apps_checks(&mut conn, &mine, today);
     training_is_there(&mut conn, &report, &mine);
@@ -313,7 +331,7 @@ fn financing_is_there(conn: &mut DbConnection, report: &demo::LoadReport, mine: 
         (2..=3).contains(&open),
         "{open} open needs of the demo enterprise"
     );
-    let rollups = Rollups::load(conn, &DataScope::All).unwrap();
+    let rollups = Rollups::load(conn, &DataScope::All, None).unwrap();
     assert!(rollups.by_kind.iter().map(|(_, n, _)| n).sum::<i64>() > 0);
     let figures = ServiceFigures::load(conn, &DataScope::All, srdi_board::models::now()).unwrap();
     assert!(figures.median_to_referral.is_some() && figures.median_to_decision.is_some());

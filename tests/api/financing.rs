@@ -558,7 +558,7 @@ async fn roll_ups_add_up_approved_financing() {
     stored_referral(&app, n2, bank, approved(300));
     stored_referral(&app, n3, sec, approved(3000));
     stored_referral(&app, n4, bank2, Some(ReferralMove::InReview));
-    let r = app.with_db(|c| Ok(Rollups::load(c, &DataScope::All)?));
+    let r = app.with_db(|c| Ok(Rollups::load(c, &DataScope::All, None)?));
     assert_eq!(
         r.by_kind,
         vec![
@@ -623,6 +623,7 @@ async fn roll_ups_add_up_approved_financing() {
             &DataScope::Districts(vec![
                 srdi_board::domain::district::DistrictCode::parse("370203").unwrap(),
             ]),
+            None,
         )?)
     });
     assert_eq!(scoped.by_kind, vec![("loan".into(), 1, 3_000_000)]);

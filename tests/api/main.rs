@@ -21,6 +21,7 @@ mod notifications;
 mod partners;
 mod reference;
 mod registry;
+mod reports;
 mod security;
 mod training;
 mod transfer;

@@ -280,7 +280,8 @@ fn time_svg(ctx: &PageCtx, stats: &[StageStats]) -> String {
     )
 }
 
-fn targets_svg(ctx: &PageCtx, year: i32, cells: &[TargetCell]) -> String {
+/// The year's targets beside its actuals, as grouped columns.
+pub(crate) fn targets_svg(ctx: &PageCtx, year: i32, cells: &[TargetCell]) -> String {
     let categories: Vec<String> = cells
         .iter()
         .map(|c| ctx.label("stage", c.stage.as_str()))
@@ -302,6 +303,28 @@ fn targets_svg(ctx: &PageCtx, year: i32, cells: &[TargetCell]) -> String {
         &categories,
         &series,
     )
+}
+
+/// A year's target and actual per stage.
+pub(crate) fn target_cells(
+    targets: &[model::Target],
+    actuals: &[(i32, Stage, i64)],
+    year: i32,
+) -> Vec<TargetCell> {
+    Stage::ALL
+        .iter()
+        .map(|s| TargetCell {
+            stage: *s,
+            target: targets
+                .iter()
+                .find(|t| t.year == year && t.stage == s.as_str())
+                .map(|t| t.target),
+            actual: actuals
+                .iter()
+                .find(|(ay, st, _)| *ay == year && st == s)
+                .map_or(0, |a| a.2),
+        })
+        .collect()
 }
 
 /// The plan years shown: those with targets, else last, this and next year.
@@ -388,20 +411,7 @@ pub async fn show(
     let targets: Vec<(i32, Vec<TargetCell>, String)> = years
         .into_iter()
         .map(|y| {
-            let cells: Vec<TargetCell> = Stage::ALL
-                .iter()
-                .map(|s| TargetCell {
-                    stage: *s,
-                    target: targets
-                        .iter()
-                        .find(|t| t.year == y && t.stage == s.as_str())
-                        .map(|t| t.target),
-                    actual: actuals
-                        .iter()
-                        .find(|(ay, st, _)| *ay == y && st == s)
-                        .map_or(0, |a| a.2),
-                })
-                .collect();
+            let cells = target_cells(&targets, actuals, y);
             let svg = targets_svg(&ctx, y, &cells);
             (y, cells, svg)
         })

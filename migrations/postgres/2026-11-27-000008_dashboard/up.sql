@@ -1,0 +1,10 @@
+-- The dashboard and the quarterly report rebuild tier, level and stage counts as of
+-- a day from the dated history; they are cached per pipeline generation like the
+-- pipeline's figures, so a change to that history (a back-dated board move, a title
+-- revoked after it lapsed) must bump the generation too, in the same transaction.
+CREATE TRIGGER board_entries_pipeline_insert AFTER INSERT ON board_entries
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_pipeline_generation();
+CREATE TRIGGER cultivation_events_pipeline_insert AFTER INSERT ON cultivation_events
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_pipeline_generation();
+CREATE TRIGGER qualifications_pipeline_change AFTER INSERT OR DELETE OR UPDATE OF level, recognized_on, expires_on, revoked_on ON qualifications
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_pipeline_generation();

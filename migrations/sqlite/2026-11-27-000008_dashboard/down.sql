@@ -1,0 +1,5 @@
+DROP TRIGGER qualifications_pipeline_delete;
+DROP TRIGGER qualifications_pipeline_update;
+DROP TRIGGER qualifications_pipeline_insert;
+DROP TRIGGER cultivation_events_pipeline_insert;
+DROP TRIGGER board_entries_pipeline_insert;
