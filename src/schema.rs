@@ -248,6 +248,10 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        close_reason -> Nullable<Text>,
+        close_note -> Text,
+        closed_by -> Nullable<Integer>,
+        closed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -612,7 +616,6 @@ diesel::joinable!(enterprises -> districts (district_code));
 diesel::joinable!(expert_assignments -> enterprises (enterprise_id));
 diesel::joinable!(expert_assignments -> index_periods (period));
 diesel::joinable!(financing_needs -> enterprises (enterprise_id));
-diesel::joinable!(financing_needs -> users (created_by));
 diesel::joinable!(financing_referrals -> financing_needs (need_id));
 diesel::joinable!(financing_referrals -> partners (partner_id));
 diesel::joinable!(financing_referrals -> users (created_by));

@@ -8,7 +8,7 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::domain::financing::{FinancingKind, ReferralStatus, partner_serves};
+use crate::domain::financing::{CloseReason, FinancingKind, ReferralStatus, partner_serves};
 use crate::domain::partner::PartnerKind;
 
 /// A generated agreement (partner by index into the given partners).
@@ -63,6 +63,8 @@ pub struct GenNeed {
     pub status: &'static str,
     pub created_at: NaiveDateTime,
     pub referrals: Vec<GenReferral>,
+    /// For a closed need: why, a note, and when (a few days after the last decision).
+    pub close: Option<(CloseReason, &'static str, NaiveDateTime)>,
 }
 
 /// Everything generated.
@@ -359,6 +361,26 @@ pub fn generate(
             let closed = !referrals.is_empty()
                 && referrals.iter().all(|r| r.status.decided())
                 && rng.random_bool(0.5);
+            // Financed when a partner approved; otherwise the enterprise let it go.
+            let close = closed.then(|| {
+                let last = referrals.iter().filter_map(|r| r.decided_at).max();
+                let last = last.unwrap_or(created_at);
+                let later = last + Duration::days(rng.random_range(1..8));
+                // Never in the future: closed with the last decision when that was recent.
+                let on = if later.date() < today { later } else { last };
+                if referrals
+                    .iter()
+                    .any(|r| r.status == ReferralStatus::Approved)
+                {
+                    (CloseReason::Financed, "", on)
+                } else {
+                    (
+                        CloseReason::Withdrawn,
+                        "合作机构均未获批，企业暂缓融资计划",
+                        on,
+                    )
+                }
+            });
             set.needs.push(GenNeed {
                 enterprise: e,
                 kind,
@@ -374,6 +396,7 @@ pub fn generate(
                 },
                 created_at,
                 referrals,
+                close,
             });
         }
     }

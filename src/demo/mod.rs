@@ -1023,8 +1023,12 @@ fn store_financing(
                 created_by: if own { None } else { Some(crew.staff) },
                 created_via: if own { "enterprise" } else { "staff" },
                 created_at: n.created_at,
-                updated_at: n.created_at,
-                version: 1,
+                updated_at: n.close.map_or(n.created_at, |c| c.2),
+                version: if n.close.is_some() { 2 } else { 1 },
+                close_reason: n.close.map(|c| c.0.as_str()),
+                close_note: n.close.map_or("", |c| c.1),
+                closed_by: n.close.map(|_| crew.staff),
+                closed_at: n.close.map(|c| c.2),
             }
         })
         .collect();

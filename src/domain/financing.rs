@@ -464,6 +464,62 @@ impl NeedInput {
     }
 }
 
+/// Why a need was closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum CloseReason {
+    /// 融资已落实: financed (through a referral or otherwise).
+    Financed,
+    /// 企业不再需要: withdrawn by the enterprise.
+    Withdrawn,
+    /// 其他 (the note says what).
+    Other,
+}
+
+text_enum!(CloseReason, "unknown close reason '{}'", [
+    CloseReason::Financed => "financed",
+    CloseReason::Withdrawn => "withdrawn",
+    CloseReason::Other => "other",
+]);
+
+impl CloseReason {
+    pub const ALL: [CloseReason; 3] = [
+        CloseReason::Financed,
+        CloseReason::Withdrawn,
+        CloseReason::Other,
+    ];
+}
+
+/// The close form as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CloseInput {
+    pub reason: String,
+    pub note: String,
+}
+
+impl CloseInput {
+    /// A reason is required; "other" needs a note saying what; notes are at most
+    /// 500 characters.
+    pub fn parse(&self) -> Result<(CloseReason, String), Vec<FieldProblem>> {
+        let mut out = Vec::new();
+        let reason = self.reason.parse::<CloseReason>().ok();
+        if reason.is_none() {
+            out.push(FieldProblem::new(
+                "reason",
+                "financing.close_reason_required",
+            ));
+        }
+        let note = text("note", &self.note, 500, false, &mut out);
+        if reason == Some(CloseReason::Other) && note.is_empty() {
+            out.push(FieldProblem::new("note", "financing.close_note_required"));
+        }
+        match reason {
+            Some(r) if out.is_empty() => Ok((r, note)),
+            _ => Err(out),
+        }
+    }
+}
+
 /// Where a referral stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum ReferralStatus {
@@ -926,5 +982,41 @@ mod tests {
         assert_eq!(median_days(vec![]), None);
         assert_eq!(median_days(vec![5.0, 1.0, 3.0]), Some(3.0));
         assert_eq!(median_days(vec![4.0, 1.0, 2.0, 10.0]), Some(3.0));
+    }
+
+    #[test]
+    fn closing_needs_a_reason_and_other_needs_a_note() {
+        let input = |reason: &str, note: &str| CloseInput {
+            reason: reason.into(),
+            note: note.into(),
+        };
+        assert_eq!(
+            input("financed", "").parse(),
+            Ok((CloseReason::Financed, String::new()))
+        );
+        assert_eq!(
+            input("withdrawn", "  项目推迟 ").parse(),
+            Ok((CloseReason::Withdrawn, "项目推迟".into()))
+        );
+        let fields = |i: CloseInput| -> Vec<&'static str> {
+            i.parse().unwrap_err().iter().map(|p| p.key).collect()
+        };
+        assert_eq!(fields(input("", "")), ["financing.close_reason_required"]);
+        assert_eq!(
+            fields(input("sold", "")),
+            ["financing.close_reason_required"]
+        );
+        assert_eq!(
+            fields(input("other", " ")),
+            ["financing.close_note_required"]
+        );
+        assert_eq!(
+            input("other", "改为股权融资").parse(),
+            Ok((CloseReason::Other, "改为股权融资".into()))
+        );
+        assert_eq!(
+            fields(input("financed", &"长".repeat(501))),
+            ["field.too_long"]
+        );
     }
 }

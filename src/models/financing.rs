@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use crate::db::DbConnection;
 use crate::domain::financing::{
-    AgreementData, AgreementStatus, FinancingKind, NeedData, NeedStatus, PlanData, ReferralMove,
-    ReferralStatus, agreement_status, median_days, partner_serves,
+    AgreementData, AgreementStatus, CloseReason, FinancingKind, NeedData, NeedStatus, PlanData,
+    ReferralMove, ReferralStatus, agreement_status, median_days, partner_serves,
 };
 use crate::domain::partner::PartnerKind;
 use crate::domain::scope::DataScope;
@@ -432,6 +432,11 @@ pub struct Need {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    /// Why it was closed (a [`CloseReason`] name), when it is.
+    pub close_reason: Option<String>,
+    pub close_note: String,
+    pub closed_by: Option<i32>,
+    pub closed_at: Option<NaiveDateTime>,
 }
 
 /// A need with its enterprise's name, district and level (for lists).
@@ -520,6 +525,60 @@ impl Need {
             .filter(financing_needs::id.eq(id))
             .first(conn)
             .optional()
+    }
+
+    /// Closes a need for `reason` (with `note`), against `expected_version`; a closed
+    /// need takes no more referrals. Audited. Call in a write transaction.
+    pub fn close(
+        conn: &mut DbConnection,
+        actor: &Actor,
+        row: &NeedRow,
+        expected_version: i32,
+        reason: CloseReason,
+        note: &str,
+    ) -> Result<Need, WriteError<Need>> {
+        let current = &row.need;
+        if current.version != expected_version || current.status == NeedStatus::Closed {
+            return Err(WriteError::Conflict(Box::new(current.clone())));
+        }
+        let now = super::now();
+        let updated: Option<Need> = diesel::update(
+            financing_needs::table
+                .filter(financing_needs::id.eq(current.id))
+                .filter(financing_needs::version.eq(expected_version)),
+        )
+        .set((
+            financing_needs::status.eq(NeedStatus::Closed.as_str()),
+            financing_needs::close_reason.eq(Some(reason.as_str())),
+            financing_needs::close_note.eq(note),
+            financing_needs::closed_by.eq(actor.user_id),
+            financing_needs::closed_at.eq(Some(now)),
+            financing_needs::updated_at.eq(now),
+            financing_needs::version.eq(expected_version + 1),
+        ))
+        .returning(financing_needs::all_columns)
+        .get_result(conn)
+        .optional()?;
+        let Some(updated) = updated else {
+            return Err(WriteError::Conflict(Box::new(current.clone())));
+        };
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "financing_need.close",
+                entity: "financing_need",
+                entity_id: Some(current.id.to_string()),
+                enterprise_id: Some(current.enterprise_id),
+                district_code: Some(row.district_code.clone()),
+                before: Some(serde_json::json!({ "status": current.status.as_str() })),
+                after: Some(
+                    serde_json::json!({ "status": "closed", "reason": reason.as_str(), "note": note }),
+                ),
+                ..Default::default()
+            },
+        )?;
+        Ok(updated)
     }
 
     /// An enterprise's needs, newest first.

@@ -690,6 +690,10 @@ pub struct NewNeedRow<'a> {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    pub close_reason: Option<&'a str>,
+    pub close_note: &'a str,
+    pub closed_by: Option<i32>,
+    pub closed_at: Option<NaiveDateTime>,
 }
 
 /// A referral of a need to a partner.
@@ -744,7 +748,7 @@ pub fn insert_needs(conn: &mut DbConnection, rows: &[NewNeedRow<'_>]) -> QueryRe
     let before: Option<i32> = financing_needs::table
         .select(diesel::dsl::max(financing_needs::id))
         .first(conn)?;
-    insert_chunks!(conn, financing_needs::table, rows, 11);
+    insert_chunks!(conn, financing_needs::table, rows, 15);
     financing_needs::table
         .filter(financing_needs::id.gt(before.unwrap_or(0)))
         .order(financing_needs::id)

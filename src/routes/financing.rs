@@ -2,7 +2,8 @@
 //! partner institutions, the roll-ups of approved financing and the first-loan /
 //! credit-loan service center's queue. Enterprise accounts record and follow their
 //! own needs; staff record needs on an enterprise's behalf, match them to partners
-//! and move referrals; officials read; experts are refused.
+//! and move referrals; either closes a need with a reason; officials read; experts
+//! are refused.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -15,7 +16,8 @@ use crate::auth::Auth;
 use crate::auth::csrf::CsrfForm;
 use crate::domain::enterprise::FieldProblem;
 use crate::domain::financing::{
-    FinancingKind, NeedInput, NeedStatus, ReferralInput, ReferralStatus, format_rate,
+    CloseInput, CloseReason, FinancingKind, NeedInput, NeedStatus, ReferralInput, ReferralStatus,
+    format_rate,
 };
 use crate::domain::role::Role;
 use crate::domain::scope::DataScope;
@@ -363,6 +365,11 @@ pub struct NeedPage {
     pub moving: Option<(i32, ReferralInput, FieldErrors)>,
     pub conflict: bool,
     pub statuses: [ReferralStatus; 4],
+    /// The close form: shown to editors and the enterprise itself while open.
+    pub can_close: bool,
+    pub close_input: CloseInput,
+    pub close_errors: FieldErrors,
+    pub close_reasons: [CloseReason; 3],
 }
 
 impl NeedPage {
@@ -416,6 +423,7 @@ async fn need_page(
             Ok((row, referrals, partners, district_name))
         })
         .await?;
+    let row_open = row.need.status != NeedStatus::Closed;
     Ok(NeedPage {
         ctx,
         row,
@@ -428,7 +436,17 @@ async fn need_page(
         moving: None,
         conflict: false,
         statuses: ReferralStatus::ALL,
+        can_close: row_open && may_close(auth),
+        close_input: CloseInput::default(),
+        close_errors: FieldErrors::default(),
+        close_reasons: CloseReason::ALL,
     })
+}
+
+/// Editors close needs in their scope; an enterprise account its own (the scope
+/// in the query does that).
+fn may_close(auth: &Auth) -> bool {
+    is_enterprise(auth) || auth.require(EDITORS).is_ok()
 }
 
 /// `GET /financing/needs/{id}`
@@ -560,6 +578,72 @@ pub async fn move_referral(
             p.moving = Some((id, form.input, FieldErrors::default()));
             p.conflict = true;
             render(StatusCode::CONFLICT, &p)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CloseForm {
+    #[serde(flatten)]
+    pub input: CloseInput,
+    #[serde(default)]
+    pub version: i32,
+}
+
+/// `POST /financing/needs/{id}/close`: closes a need with a reason (stale or
+/// already closed: 409, the input kept).
+pub async fn close_need(
+    auth: Auth,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<i32>,
+    CsrfForm(form): CsrfForm<CloseForm>,
+) -> Result<HttpResponse, AppError> {
+    if !may_close(&auth) {
+        return Err(AppError::Forbidden);
+    }
+    let id = path.into_inner();
+    let scope = auth.user().scope.clone();
+    let actor = auth.actor();
+    let version = form.version;
+    let input = form.input.clone();
+    let outcome = state
+        .db
+        .write(move |conn| {
+            let row = Need::find(conn, &scope, id)?.ok_or(AppError::NotFound)?;
+            let (reason, note) = match input.parse() {
+                Ok(v) => v,
+                Err(p) => return Ok(Err(Some(p))),
+            };
+            match Need::close(conn, &actor, &row, version, reason, &note) {
+                Ok(_) => Ok(Ok(())),
+                Err(WriteError::Conflict(_)) => Ok(Err(None)),
+                Err(WriteError::Db(e)) => Err(e.into()),
+            }
+        })
+        .await?;
+    match outcome {
+        Ok(()) => Ok(redirect_with_flash(
+            &state,
+            &format!("/financing/needs/{id}"),
+            Flash::success("flash.need_closed"),
+        )),
+        Err(problems) => {
+            let mut p = need_page(&auth, ctx, &state, id).await?;
+            p.close_input = form.input;
+            let status = match problems {
+                Some(problems) => {
+                    p.close_errors = field_errors(&problems);
+                    StatusCode::UNPROCESSABLE_ENTITY
+                }
+                None => {
+                    p.conflict = true;
+                    StatusCode::CONFLICT
+                }
+            };
+            // Keep the form (and the input) even when someone closed it meanwhile.
+            p.can_close = may_close(&auth);
+            render(status, &p)
         }
     }
 }

@@ -237,6 +237,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/financing/needs/new", web::get().to(financing::new_need))
         .route("/financing/needs/{id}", web::get().to(financing::show_need))
         .route(
+            "/financing/needs/{id}/close",
+            web::post().to(financing::close_need),
+        )
+        .route(
             "/financing/needs/{id}/referrals",
             web::post().to(financing::refer),
         )

@@ -405,6 +405,15 @@ async fn sign_in(
     app: &TestApp,
     username: &str,
 ) -> Result<(), fantoccini::error::CmdError> {
+    sign_in_with(c, app, username, PASSWORD).await
+}
+
+async fn sign_in_with(
+    c: &fantoccini::Client,
+    app: &TestApp,
+    username: &str,
+    password: &str,
+) -> Result<(), fantoccini::error::CmdError> {
     use fantoccini::Locator;
     c.goto(&app.url("/login")).await?;
     c.find(Locator::Css("#username"))
@@ -413,7 +422,7 @@ async fn sign_in(
         .await?;
     c.find(Locator::Css("#password"))
         .await?
-        .send_keys(PASSWORD)
+        .send_keys(password)
         .await?;
     c.find(Locator::Css("form.stacked button[type=submit]"))
         .await?
@@ -582,4 +591,177 @@ async fn an_official_opens_the_index_panel_and_the_radar_renders() {
     .await;
     let _ = c.close().await;
     result.expect("browser walk");
+}
+
+/// A screenshot of the whole page (the window grown to its height, then restored).
+async fn full_shot(c: &fantoccini::Client, name: &str) -> Result<(), fantoccini::error::CmdError> {
+    let h = c
+        .execute("return document.documentElement.scrollHeight", vec![])
+        .await?
+        .as_u64()
+        .unwrap_or(900);
+    c.set_window_size(1280, (h as u32 + 120).min(8000)).await?;
+    shot(c, name).await?;
+    c.set_window_size(1280, 900).await
+}
+
+/// The count badge of the dashboard card `id`.
+async fn badge(c: &fantoccini::Client, id: &str) -> Result<i64, fantoccini::error::CmdError> {
+    let text = c
+        .find(fantoccini::Locator::Css(&format!("#{id} .stat-inline")))
+        .await?
+        .text()
+        .await?;
+    Ok(text
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("{id}: {text}")))
+}
+
+/// The laid-out width of the first element matching `css` (0 when absent).
+async fn drawn_width(
+    c: &fantoccini::Client,
+    css: &str,
+) -> Result<f64, fantoccini::error::CmdError> {
+    let w = c
+        .execute(
+            "const e = document.querySelector(arguments[0]); \
+             return e ? e.getBoundingClientRect().width : 0;",
+            vec![serde_json::json!(css)],
+        )
+        .await?;
+    Ok(w.as_f64().unwrap_or(0.0))
+}
+
+async fn sign_out(c: &fantoccini::Client) -> Result<(), fantoccini::error::CmdError> {
+    use fantoccini::Locator;
+    c.find(Locator::Css("form[action='/logout'] button"))
+        .await?
+        .click()
+        .await?;
+    c.wait().for_element(Locator::Css("#username")).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn every_role_finds_its_dashboard_filled_by_the_demo() {
+    if !browser_available() {
+        return;
+    }
+    use fantoccini::Locator;
+    let app = TestApp::spawn().await;
+    let loaded = srdi_board::demo::load_with(&app.db, &Default::default()).expect("demo");
+    let password = |username: &str| {
+        loaded
+            .accounts
+            .iter()
+            .find(|a| a.username == username)
+            .map(|a| a.password)
+            .expect(username)
+    };
+    let driver = Driver::start();
+    let c = connect(&driver).await;
+    let result = async {
+        // Staff: every work card has something in it.
+        sign_in_with(&c, &app, "staff", password("staff")).await?;
+        for id in [
+            "dash-tasks",
+            "dash-submissions",
+            "dash-returned",
+            "dash-expiring",
+            "dash-needs",
+        ] {
+            assert!(badge(&c, id).await? > 0, "staff card {id} is empty");
+        }
+        full_shot(&c, "dashboard-staff").await?;
+        sign_out(&c).await?;
+
+        // An official: charts laid out, every block there, one click to the report.
+        sign_in_with(&c, &app, "official", password("official")).await?;
+        for css in [
+            "#dash-tiers svg",
+            "#dash-levels svg",
+            "#dash-stages svg",
+            "#dash-districts svg",
+            "#dash-funnel svg",
+            "#dash-targets svg",
+        ] {
+            let w = drawn_width(&c, css).await?;
+            assert!(w > 200.0, "{css} is drawn ({w} px)");
+        }
+        let rows = c
+            .find_all(Locator::Css("#dash-industries tbody tr"))
+            .await?
+            .len();
+        assert!(rows >= 3, "industries listed: {rows}");
+        for id in ["dash-index", "dash-financing", "dash-stalled"] {
+            let v = c
+                .find(Locator::Css(&format!("#{id} .stat-value")))
+                .await?
+                .text()
+                .await?;
+            assert!(v.chars().any(|ch| ch.is_ascii_digit()), "{id}: {v}");
+        }
+        full_shot(&c, "dashboard-official").await?;
+        c.find(Locator::Id("dash-report")).await?.click().await?;
+        c.wait().for_element(Locator::Id("report-summary")).await?;
+        let h1 = c.find(Locator::Css("main h1")).await?.text().await?;
+        assert!(h1.contains("季度报告"), "{h1}");
+        assert!(drawn_width(&c, "#report-tiers svg").await? > 200.0);
+        full_shot(&c, "report-quarterly").await?;
+        // It prints to a PDF of a few A4 pages.
+        let pdf = c
+            .print(
+                fantoccini::wd::PrintConfiguration::builder()
+                    .size(fantoccini::wd::PrintSize::A4)
+                    .build()
+                    .expect("print settings"),
+            )
+            .await?;
+        assert!(pdf.starts_with(b"%PDF"), "a PDF");
+        std::fs::write(screenshot_dir().join("report-quarterly.pdf"), &pdf).unwrap();
+        let pages = pdf
+            .windows(12)
+            .filter(|w| w.starts_with(b"/Type /Page") && w[11] != b's')
+            .count();
+        assert!((2..=12).contains(&pages), "{pages} pages");
+        sign_out(&c).await?;
+
+        // The enterprise account: its own status, index and services.
+        sign_in_with(&c, &app, "enterprise", password("enterprise")).await?;
+        let status = c.find(Locator::Id("dash-status")).await?.text().await?;
+        assert!(status.contains("省级专精特新"), "{status}");
+        assert!(drawn_width(&c, "#dash-own-index svg").await? > 150.0);
+        assert!(badge(&c, "dash-training").await? > 0);
+        full_shot(&c, "dashboard-enterprise").await?;
+        sign_out(&c).await?;
+
+        // The admin: the accounts, and the officials' blocks.
+        sign_in_with(&c, &app, "admin", password("admin")).await?;
+        let accounts = c
+            .find(Locator::Css("#home-accounts a[href='/admin/users']"))
+            .await?;
+        assert!(accounts.is_displayed().await?);
+        assert!(drawn_width(&c, "#dash-tiers svg").await? > 200.0);
+        full_shot(&c, "dashboard-admin").await?;
+        sign_out(&c).await?;
+
+        // An expert: the scoring tasks are one link away.
+        sign_in_with(&c, &app, "expert", password("expert")).await?;
+        assert!(
+            c.find_all(Locator::Css("[id^='dash-tiers']"))
+                .await?
+                .is_empty()
+        );
+        c.find(Locator::Css("nav a[href='/index/expert']"))
+            .await?
+            .click()
+            .await?;
+        c.wait().for_element(Locator::Css("main table")).await?;
+        full_shot(&c, "expert-tasks").await?;
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    let _ = c.close().await;
+    result.expect("dashboards walk");
 }

@@ -234,7 +234,10 @@ fn the_default_demo_has_the_seeds_numbers_and_loads_once() {
         .unwrap()
         .figures();
     let submitted = s.figures().unwrap();
-    assert!(submitted.rd_expense < stored.rd_expense, "a corrected figure");
+    assert!(
+        submitted.rd_expense < stored.rd_expense,
+        "a corrected figure"
+    );
 
     index_is_there(&mut conn, &report, today);
     cultivation_is_there_and_passes_the_apps_checks(&mut conn, &mine, today);
@@ -333,6 +336,24 @@ fn financing_is_there(conn: &mut DbConnection, report: &demo::LoadReport, mine: 
     );
     let rollups = Rollups::load(conn, &DataScope::All, None).unwrap();
     assert!(rollups.by_kind.iter().map(|(_, n, _)| n).sum::<i64>() > 0);
+    // Closed needs say why and when, after they were recorded; both reasons occur.
+    let closed: Vec<Need> = financing_needs::table
+        .filter(financing_needs::status.eq("closed"))
+        .load(conn)
+        .unwrap();
+    assert!(closed.len() >= 10, "{} closed needs", closed.len());
+    for n in &closed {
+        let at = n.closed_at.expect("closed at");
+        assert!(at >= n.created_at && n.closed_by.is_some(), "need {}", n.id);
+    }
+    for reason in ["financed", "withdrawn"] {
+        assert!(
+            closed
+                .iter()
+                .any(|n| n.close_reason.as_deref() == Some(reason)),
+            "no need closed as {reason}"
+        );
+    }
     let figures = ServiceFigures::load(conn, &DataScope::All, srdi_board::models::now()).unwrap();
     assert!(figures.median_to_referral.is_some() && figures.median_to_decision.is_some());
 }

@@ -800,3 +800,143 @@ async fn roles_are_kept_to_what_they_may_do() {
     assert_eq!(app.audit_count("financing_referral.create"), 1);
     assert_eq!(app.audit_count("financing_referral.status"), 0);
 }
+
+#[tokio::test]
+async fn needs_are_closed_with_a_reason_by_their_enterprise_or_staff() {
+    let app = TestApp::spawn().await;
+    let a = app.enterprise("9137021212345670", "青岛甲科技有限公司", "370212");
+    let b = app.enterprise("9137020212345670", "青岛乙科技有限公司", "370202");
+    app.user("ops", Role::Staff);
+    app.user_with("ops_sn", Role::Staff, None, &["370202"], false);
+    app.user("gov", Role::Official);
+    app.user("expert", Role::Expert);
+    app.user_with("ent", Role::Enterprise, Some(a.id), &[], false);
+    let mine = stored_need(&app, a.id, "370212", FinancingKind::Loan, 500);
+    let theirs = stored_need(&app, b.id, "370202", FinancingKind::Loan, 300);
+    let close = |id: i32| format!("/financing/needs/{id}/close");
+    let c = app.signed_in("ent").await;
+
+    // Another enterprise's need does not exist for this account.
+    let r = app
+        .post_form(
+            &c,
+            &close(theirs),
+            &[("reason", "withdrawn"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(r.status(), 404);
+    // No reason; "other" without a note: said beside the field, the note kept.
+    let r = app
+        .post_form(
+            &c,
+            &close(mine),
+            &[("reason", ""), ("note", "先看看"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"id="reason-error""#) && html.contains("请选择关闭原因"));
+    assert!(html.contains(">先看看</textarea>"));
+    let r = app
+        .post_form(
+            &c,
+            &close(mine),
+            &[("reason", "other"), ("note", " "), ("version", "1")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains(r#"id="note-error""#));
+    assert_eq!(app.audit_count("financing_need.close"), 0);
+
+    // Closed, with who, when and why on the page; no longer an open need at home.
+    let r = app
+        .post_form(
+            &c,
+            &close(mine),
+            &[
+                ("reason", "withdrawn"),
+                ("note", "项目推迟到明年"),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let (_, html) = page(&app, &c, &format!("/financing/needs/{mine}")).await;
+    assert!(html.contains(r#"id="closed""#) && html.contains("企业不再需要"));
+    assert!(html.contains("项目推迟到明年"));
+    assert!(
+        !html.contains(r#"id="close-form""#),
+        "nothing left to close"
+    );
+    let home = page(&app, &c, "/").await.1;
+    assert!(!home.contains(&format!("/financing/needs/{mine}\"")));
+    let stored = app.with_db(|conn| Ok(Need::find(conn, &DataScope::All, mine)?.unwrap().need));
+    assert_eq!(stored.close_reason.as_deref(), Some("withdrawn"));
+    assert!(stored.closed_at.is_some() && stored.closed_by.is_some());
+    assert_eq!(stored.version, 2);
+    assert_eq!(app.audit_count("financing_need.close"), 1);
+
+    // A second close from the same stale form: 409, the input kept, nothing written.
+    let r = app
+        .post_form(
+            &c,
+            &close(mine),
+            &[("reason", "financed"), ("note", "又一次"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains(">又一次</textarea>"));
+    assert_eq!(app.audit_count("financing_need.close"), 1);
+
+    // A closed need takes no referral.
+    let s = app.signed_in("ops").await;
+    let bank = partner(&app, &s, "青岛银行股份有限公司", "bank").await;
+    let r = app
+        .post_form(
+            &s,
+            &format!("/financing/needs/{mine}/referrals"),
+            &[("partner_id", &bank.to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("该需求已关闭"));
+
+    // Staff close in their districts only; officials and experts never; a token always.
+    let ls = app.signed_in("ops_sn").await;
+    let r = app
+        .post_form(
+            &ls,
+            &close(theirs),
+            &[("reason", "financed"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let other = stored_need(&app, a.id, "370212", FinancingKind::Loan, 100);
+    let r = app
+        .post_form(
+            &ls,
+            &close(other),
+            &[("reason", "financed"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(r.status(), 404, "outside the district");
+    for who in ["gov", "expert"] {
+        let x = app.signed_in(who).await;
+        let r = app
+            .post_form(
+                &x,
+                &close(other),
+                &[("reason", "financed"), ("version", "1")],
+            )
+            .await;
+        assert_eq!(r.status(), 403, "{who}");
+    }
+    let r = s
+        .post(app.url(&close(other)))
+        .form(&[("reason", "financed"), ("version", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "no token");
+    assert_eq!(app.audit_count("financing_need.close"), 2);
+}

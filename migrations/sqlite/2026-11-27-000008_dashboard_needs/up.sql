@@ -22,3 +22,10 @@ CREATE TRIGGER qualifications_pipeline_delete AFTER DELETE ON qualifications
 BEGIN
     UPDATE pipeline_generation SET n = n + 1 WHERE id = 1;
 END;
+
+-- A financing need is closed with a reason (financed, withdrawn, other with a note),
+-- by whom and when; a closed need takes no more referrals.
+ALTER TABLE financing_needs ADD COLUMN close_reason TEXT CHECK (close_reason IN ('financed', 'withdrawn', 'other'));
+ALTER TABLE financing_needs ADD COLUMN close_note TEXT NOT NULL DEFAULT '';
+ALTER TABLE financing_needs ADD COLUMN closed_by INTEGER REFERENCES users (id);
+ALTER TABLE financing_needs ADD COLUMN closed_at TIMESTAMP;

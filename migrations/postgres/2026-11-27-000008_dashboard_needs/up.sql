@@ -8,3 +8,10 @@ CREATE TRIGGER cultivation_events_pipeline_insert AFTER INSERT ON cultivation_ev
     FOR EACH STATEMENT EXECUTE FUNCTION bump_pipeline_generation();
 CREATE TRIGGER qualifications_pipeline_change AFTER INSERT OR DELETE OR UPDATE OF level, recognized_on, expires_on, revoked_on ON qualifications
     FOR EACH STATEMENT EXECUTE FUNCTION bump_pipeline_generation();
+
+-- A financing need is closed with a reason (financed, withdrawn, other with a note),
+-- by whom and when; a closed need takes no more referrals.
+ALTER TABLE financing_needs ADD COLUMN close_reason TEXT CHECK (close_reason IN ('financed', 'withdrawn', 'other'));
+ALTER TABLE financing_needs ADD COLUMN close_note TEXT NOT NULL DEFAULT '';
+ALTER TABLE financing_needs ADD COLUMN closed_by INTEGER REFERENCES users (id);
+ALTER TABLE financing_needs ADD COLUMN closed_at TIMESTAMP;

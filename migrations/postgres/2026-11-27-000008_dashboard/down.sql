@@ -1,3 +1,0 @@
-DROP TRIGGER qualifications_pipeline_change ON qualifications;
-DROP TRIGGER cultivation_events_pipeline_insert ON cultivation_events;
-DROP TRIGGER board_entries_pipeline_insert ON board_entries;
