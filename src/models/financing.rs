@@ -575,7 +575,6 @@ impl Need {
                 after: Some(
                     serde_json::json!({ "status": "closed", "reason": reason.as_str(), "note": note }),
                 ),
-                ..Default::default()
             },
         )?;
         Ok(updated)
