@@ -308,6 +308,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    index_groups_generation (id) {
+        id -> Integer,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     index_models (id) {
         id -> Integer,
         code -> Text,
@@ -672,6 +679,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     gate_items,
     gate_ticks,
     index_generation,
+    index_groups_generation,
     index_models,
     index_periods,
     index_scores,

@@ -25,8 +25,8 @@ pub struct Change {
 /// A value at the start of a day, and whether the history allowed rebuilding it
 /// exactly.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AsOf {
-    pub value: Option<String>,
+pub struct AsOf<'a> {
+    pub value: Option<&'a str>,
     /// False when the history does not end at the current value (a change was
     /// made without a history row), so the rebuilt value may be wrong.
     pub exact: bool,
@@ -35,15 +35,21 @@ pub struct AsOf {
 /// The value at the start of `day`, rolled back from `current` across every
 /// change effective on or after `day`: the `from` of the earliest such change
 /// (ties in recording order). Without such changes, the current value.
-pub fn value_as_of(current: Option<&str>, changes: &[Change], day: NaiveDate) -> AsOf {
-    let mut sorted: Vec<&Change> = changes.iter().collect();
-    sorted.sort_by_key(|c| c.on); // stable: keeps recording order for ties
-    let exact = sorted
-        .last()
+/// Borrows from its inputs: it runs for every enterprise in scope.
+pub fn value_as_of<'a>(
+    current: Option<&'a str>,
+    changes: &'a [Change],
+    day: NaiveDate,
+) -> AsOf<'a> {
+    // `max_by_key` keeps the last of equal keys and `min_by_key` the first, which
+    // is recording order for changes effective the same day.
+    let exact = changes
+        .iter()
+        .max_by_key(|c| c.on)
         .is_none_or(|last| last.to.as_deref() == current);
-    let value = match sorted.iter().find(|c| c.on >= day) {
-        Some(c) => c.from.clone(),
-        None => current.map(str::to_string),
+    let value = match changes.iter().filter(|c| c.on >= day).min_by_key(|c| c.on) {
+        Some(c) => c.from.as_deref(),
+        None => current,
     };
     AsOf { value, exact }
 }
@@ -79,11 +85,12 @@ pub fn level_as_of(titles: &[TitleDates], day: NaiveDate) -> Option<Level> {
 
 /// Counts per key (`None` under the empty key).
 pub fn tally<'a>(values: impl IntoIterator<Item = Option<&'a str>>) -> BTreeMap<String, i64> {
-    let mut m = BTreeMap::new();
+    // Counted under borrowed keys (no allocation per value), a handful owned at the end.
+    let mut m: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
     for v in values {
-        *m.entry(v.unwrap_or("").to_string()).or_insert(0) += 1;
+        *m.entry(v.unwrap_or("")).or_insert(0) += 1;
     }
-    m
+    m.into_iter().map(|(k, n)| (k.to_string(), n)).collect()
 }
 
 #[cfg(test)]
@@ -121,7 +128,7 @@ mod tests {
         assert_eq!(
             value_as_of(Some("listing"), &h, q),
             AsOf {
-                value: Some("display".into()),
+                value: Some("display"),
                 exact: true
             }
         );
@@ -132,9 +139,7 @@ mod tests {
         );
         // After all history: the current value.
         assert_eq!(
-            value_as_of(Some("listing"), &h, d("2026-12-01"))
-                .value
-                .as_deref(),
+            value_as_of(Some("listing"), &h, d("2026-12-01")).value,
             Some("listing")
         );
     }
@@ -145,14 +150,25 @@ mod tests {
         assert_eq!(
             none,
             AsOf {
-                value: Some("custody".into()),
+                value: Some("custody"),
                 exact: true
             }
         );
         let gap = [ch("2026-03-01", None, Some("display"))];
         let r = value_as_of(Some("listing"), &gap, d("2026-10-01"));
-        assert_eq!(r.value.as_deref(), Some("listing"));
+        assert_eq!(r.value, Some("listing"));
         assert!(!r.exact);
+    }
+
+    #[test]
+    fn the_last_recorded_of_a_day_is_where_the_history_ends() {
+        let h = [
+            ch("2026-10-05", Some("display"), Some("custody")),
+            ch("2026-10-05", Some("custody"), Some("listing")),
+            ch("2026-03-01", None, Some("display")),
+        ];
+        assert!(value_as_of(Some("listing"), &h, d("2026-10-01")).exact);
+        assert!(!value_as_of(Some("custody"), &h, d("2026-10-01")).exact);
     }
 
     #[test]
@@ -162,9 +178,7 @@ mod tests {
             ch("2026-10-05", Some("custody"), Some("listing")),
         ];
         assert_eq!(
-            value_as_of(Some("listing"), &h, d("2026-10-01"))
-                .value
-                .as_deref(),
+            value_as_of(Some("listing"), &h, d("2026-10-01")).value,
             Some("display")
         );
     }

@@ -89,6 +89,26 @@ type EntRow = (
     Option<String>,
 );
 
+/// An enterprise's tier, stage and level at the start of `day` (now when `None`),
+/// borrowed from its row and histories: this runs for every enterprise in scope.
+fn values_at<'a>(
+    e: &'a EntRow,
+    day: Option<NaiveDate>,
+    tiers: &'a HashMap<i32, Vec<Change>>,
+    stages: &'a HashMap<i32, Vec<Change>>,
+    titles: &HashMap<i32, Vec<TitleDates>>,
+) -> (rules::AsOf<'a>, rules::AsOf<'a>, Option<&'a str>) {
+    let Some(day) = day else {
+        let exact = |value| rules::AsOf { value, exact: true };
+        return (exact(e.1.as_deref()), exact(e.3.as_deref()), e.2.as_deref());
+    };
+    let history = |h: &'a HashMap<i32, Vec<Change>>| h.get(&e.0).map_or(&[][..], Vec::as_slice);
+    let tier = rules::value_as_of(e.1.as_deref(), history(tiers), day);
+    let stage = rules::value_as_of(e.3.as_deref(), history(stages), day);
+    let level = rules::level_as_of(titles.get(&e.0).map_or(&[][..], Vec::as_slice), day);
+    (tier, stage, level.map(Level::as_str))
+}
+
 /// Counts at the start of `day` and at the start of `until` (now when `None`).
 /// Enterprises registered on or after a day are left out of that day's counts;
 /// archived ones are out of both.
@@ -189,33 +209,11 @@ pub fn composition(
         until,
         ..Default::default()
     };
-    // Each enterprise's values at the start of a day, or now.
-    let at = |e: &EntRow, day: Option<NaiveDate>| -> (rules::AsOf, rules::AsOf, Option<String>) {
-        let Some(day) = day else {
-            let exact = |v: &Option<String>| rules::AsOf {
-                value: v.clone(),
-                exact: true,
-            };
-            return (exact(&e.1), exact(&e.3), e.2.clone());
-        };
-        let tier = rules::value_as_of(
-            e.1.as_deref(),
-            tier_hist.get(&e.0).map_or(&[][..], Vec::as_slice),
-            day,
-        );
-        let stage = rules::value_as_of(
-            e.3.as_deref(),
-            stage_hist.get(&e.0).map_or(&[][..], Vec::as_slice),
-            day,
-        );
-        let level = rules::level_as_of(titles.get(&e.0).map_or(&[][..], Vec::as_slice), day)
-            .map(|l| l.as_str().to_string());
-        (tier, stage, level)
-    };
+    let at = |e, day| values_at(e, day, &tier_hist, &stage_hist, &titles);
     let existed = |e: &EntRow, day: Option<NaiveDate>| day.is_none_or(|d| e.4.date() < d);
     for (end, span_day) in [(false, Some(day)), (true, until)] {
         // One list of values per dimension, in the order of `dims` below.
-        let mut values: [Vec<Option<String>>; 5] = Default::default();
+        let mut values: [Vec<Option<&str>>; 5] = Default::default();
         for e in ents.iter().filter(|e| existed(e, span_day)) {
             let (t, s, l) = at(e, span_day);
             c.tiers.inexact |= !t.exact;
@@ -223,8 +221,8 @@ pub fn composition(
             values[0].push(t.value);
             values[1].push(l);
             values[2].push(s.value);
-            values[3].push(Some(e.5.clone()));
-            values[4].push(e.6.clone());
+            values[3].push(Some(e.5.as_str()));
+            values[4].push(e.6.as_deref());
         }
         let n = values[0].len() as i64;
         let dims = [
@@ -235,7 +233,7 @@ pub fn composition(
             &mut c.industries,
         ];
         for (dim, v) in dims.into_iter().zip(&values) {
-            let counts = rules::tally(v.iter().map(Option::as_deref));
+            let counts = rules::tally(v.iter().copied());
             if end {
                 dim.now = counts
             } else {

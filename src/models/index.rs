@@ -753,8 +753,16 @@ pub fn rescore_everywhere(conn: &mut DbConnection, enterprise_id: i32) -> QueryR
     Ok(())
 }
 
+/// The generation of the enterprise columns the index groups by (district,
+/// industry section and division, level, archived): bumped by triggers in the
+/// writing transaction.
+pub fn groups_generation(conn: &mut DbConnection) -> QueryResult<i64> {
+    use crate::schema::index_groups_generation as g;
+    Ok(super::only(g::table.filter(g::id.eq(1)).select(g::n), conn)?.unwrap_or(0))
+}
+
 /// The current score generation: bumped (by triggers, in the writing transaction)
-/// by any write to the scores.
+/// whenever a stored score changes.
 pub fn generation(conn: &mut DbConnection) -> QueryResult<i64> {
     Ok(super::only(
         index_generation::table
@@ -922,8 +930,8 @@ type CachedView = ((i64, i64), Arc<PeriodView>);
 type CachedSummary = ((i64, i64), Arc<Summary>);
 
 /// [`PeriodView`]s by period, each valid while the score generation and the
-/// pipeline generation (district, industry, level, archiving of records) it was
-/// built at last. One per app server; both generations live in the database.
+/// generation of the grouping columns (district, industry, level, archiving of
+/// records; not board moves or cultivation steps) it was built at last. One per app server; both generations live in the database.
 #[derive(Debug, Default)]
 pub struct Cache {
     views: Mutex<HashMap<Period, CachedView>>,
@@ -1058,7 +1066,7 @@ impl Cache {
     pub fn view(&self, conn: &mut DbConnection, p: Period) -> QueryResult<Arc<PeriodView>> {
         // Generations are read before the data, so a write landing in between
         // leaves a view older than its key, which the next request rebuilds.
-        let key = (generation(conn)?, super::pipeline::generation(conn)?);
+        let key = (generation(conn)?, groups_generation(conn)?);
         let lock = || {
             self.views
                 .lock()
@@ -1087,7 +1095,7 @@ impl Cache {
         scope: &DataScope,
         district: &str,
     ) -> QueryResult<Arc<Summary>> {
-        let key = (generation(conn)?, super::pipeline::generation(conn)?);
+        let key = (generation(conn)?, groups_generation(conn)?);
         let name = format!("{p}|{scope:?}|{district}");
         let lock = || {
             self.summaries

@@ -758,7 +758,7 @@ async fn every_role_finds_its_dashboard_filled_by_the_demo() {
             .click()
             .await?;
         c.wait().for_element(Locator::Css("main table")).await?;
-        full_shot(&c, "expert-tasks").await?;
+        shot(&c, "expert-tasks").await?;
         Ok::<_, fantoccini::error::CmdError>(())
     }
     .await;

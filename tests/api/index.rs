@@ -410,3 +410,46 @@ async fn dashboards_carry_the_index() {
     let card = home.split("id=\"dash-index\"").nth(1).expect("index card");
     assert!(card.contains("参评企业 1"), "district-scoped count");
 }
+
+#[tokio::test]
+async fn the_comparison_cache_follows_its_grouping_columns_and_nothing_else() {
+    let app = TestApp::spawn().await;
+    let [a, _, _] = scored(&app);
+    let cache = index::Cache::default();
+    let view = |app: &TestApp| {
+        let mut conn = app.db.conn().unwrap();
+        cache.view(&mut conn, p("2025")).unwrap()
+    };
+    let first = view(&app);
+    // A board move and a cultivation step change nothing the view groups by: the
+    // same view is served.
+    app.sql(&format!(
+        "UPDATE enterprises SET current_tier = 'custody', cultivation_stage = 'reserve' \
+         WHERE id = {a}"
+    ));
+    assert!(
+        std::sync::Arc::ptr_eq(&first, &view(&app)),
+        "kept across a board move"
+    );
+    // A change of industry division alone regroups the peers.
+    app.sql(&format!(
+        "UPDATE enterprises SET industry_division = '39' WHERE id = {a}"
+    ));
+    let after = view(&app);
+    assert!(
+        !std::sync::Arc::ptr_eq(&first, &after),
+        "rebuilt after a division change"
+    );
+    let entry = after.entries.iter().find(|e| e.id == a).unwrap();
+    assert_eq!(entry.division.as_deref(), Some("39"));
+    // And so does a level or district change.
+    app.sql(&format!(
+        "UPDATE enterprises SET district_code = '370202' WHERE id = {a}"
+    ));
+    let moved = view(&app);
+    assert!(!std::sync::Arc::ptr_eq(&after, &moved));
+    assert_eq!(
+        moved.entries.iter().find(|e| e.id == a).unwrap().district,
+        "370202"
+    );
+}

@@ -1,3 +1,7 @@
+DROP TRIGGER enterprises_index_groups_update ON enterprises;
+DROP TRIGGER enterprises_index_groups_insert ON enterprises;
+DROP FUNCTION bump_index_groups_generation();
+DROP TABLE index_groups_generation;
 ALTER TABLE financing_needs DROP COLUMN closed_at;
 ALTER TABLE financing_needs DROP COLUMN closed_by;
 ALTER TABLE financing_needs DROP COLUMN close_note;

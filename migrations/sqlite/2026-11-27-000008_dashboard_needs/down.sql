@@ -1,3 +1,6 @@
+DROP TRIGGER enterprises_index_groups_update;
+DROP TRIGGER enterprises_index_groups_insert;
+DROP TABLE index_groups_generation;
 ALTER TABLE financing_needs DROP COLUMN closed_at;
 ALTER TABLE financing_needs DROP COLUMN closed_by;
 ALTER TABLE financing_needs DROP COLUMN close_note;

@@ -29,3 +29,22 @@ ALTER TABLE financing_needs ADD COLUMN close_reason TEXT CHECK (close_reason IN 
 ALTER TABLE financing_needs ADD COLUMN close_note TEXT NOT NULL DEFAULT '';
 ALTER TABLE financing_needs ADD COLUMN closed_by INTEGER REFERENCES users (id);
 ALTER TABLE financing_needs ADD COLUMN closed_at TIMESTAMP;
+
+-- The index views group scores by district, industry (section and division) and
+-- level; they were keyed by the pipeline generation, which every board move and
+-- cultivation step bumps (needlessly rebuilding 150,000 entries) and which missed
+-- a change of division alone. They now have their own generation over exactly the
+-- columns they read.
+CREATE TABLE index_groups_generation (
+    id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+    n BIGINT NOT NULL
+);
+INSERT INTO index_groups_generation (id, n) VALUES (1, 0);
+CREATE TRIGGER enterprises_index_groups_insert AFTER INSERT ON enterprises
+BEGIN
+    UPDATE index_groups_generation SET n = n + 1 WHERE id = 1;
+END;
+CREATE TRIGGER enterprises_index_groups_update AFTER UPDATE OF district_code, industry_section, industry_division, current_level, archived_at ON enterprises
+BEGIN
+    UPDATE index_groups_generation SET n = n + 1 WHERE id = 1;
+END;
