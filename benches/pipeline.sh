@@ -7,7 +7,8 @@
 # as an official who sees all districts, load generator on the same machine, every
 # response a 200. Measured for information: a stage queue's first page and a deep
 # page (reached by following its "next" links; p50 ratio deep/first reported), the
-# proposals inbox, and the cultivation page of an enterprise in the listing process.
+# proposals inbox, the cultivation page of an enterprise in the listing process, the
+# official's dashboard (home) and the quarterly report (this quarter and the last).
 #
 #   benches/pipeline.sh                 # build, generate, serve, measure, report
 #
@@ -130,6 +131,16 @@ else
 fi
 [ -z "$CULTIVATION_NOTE" ] || log "note: $CULTIVATION_NOTE"
 
+DASHBOARD="/"
+get "$DASHBOARD" | grep -q 'id="dash-tiers"' || die "the official's home has no dashboard"
+REPORT="/reports/quarterly"
+get "$REPORT" | grep -q 'id="report-summary"' || die "no quarterly report"
+# The quarter before this one (its counts are rebuilt at both ends from history).
+year=$(date +%Y); quarter=$((($(date +%-m) - 1) / 3 + 1))
+if [ "$quarter" -eq 1 ]; then LAST_Q="$((year - 1))Q4"; else LAST_Q="${year}Q$((quarter - 1))"; fi
+REPORT_PAST="/reports/quarterly?q=$LAST_Q"
+get "$REPORT_PAST" >/dev/null
+
 # ---------------------------------------------------------------------------------
 # Measure.
 # ---------------------------------------------------------------------------------
@@ -140,6 +151,9 @@ add "queue, first page" info "$QUEUE_FIRST"
 [ "$queue_page" -gt 1 ] && add "queue, page $queue_page" ratio "$QUEUE_DEEP"
 add "proposals" info "$PROPOSALS"
 [ -n "$CULTIVATION" ] && add "cultivation page" info "$CULTIVATION"
+add "official dashboard" info "$DASHBOARD"
+add "quarterly report, this quarter" info "$REPORT"
+add "quarterly report, $LAST_Q" info "$REPORT_PAST"
 if [ "$GZIP" = 1 ] && app_compresses "$PIPELINE"; then
   add "pipeline, unfiltered, gzip" gzip "$PIPELINE" "Accept-Encoding: gzip"
 fi

@@ -23,6 +23,8 @@ pub struct AppState {
     pub pipeline_cache: crate::models::pipeline::Cache<crate::models::pipeline::Aggregates>,
     /// Dashboard and quarterly-report counts as of a day, on the same generation.
     pub dashboard_cache: crate::models::pipeline::Cache<crate::models::dashboard::Composition>,
+    /// Active enterprises per data scope (the home page's first figure).
+    pub active_counts: crate::models::pipeline::Cache<i64>,
     pub index_cache: crate::models::index::Cache,
 }
 
@@ -35,6 +37,7 @@ impl AppState {
             dummy_hash: crate::auth::password::dummy_hash(),
             pipeline_cache: Default::default(),
             dashboard_cache: Default::default(),
+            active_counts: Default::default(),
             index_cache: Default::default(),
         }
     }

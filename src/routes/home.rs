@@ -159,7 +159,15 @@ pub async fn home(
     let data = state
         .db
         .read(move |conn| {
-            let visible = enterprise::count_active(conn, &user.scope)?;
+            // A count over every active record in scope: cached while the pipeline
+            // generation (which registrations and archiving bump) lasts.
+            let scope = user.scope.clone();
+            let visible =
+                *pipeline_cache
+                    .active_counts
+                    .get_or(conn, format!("{scope:?}"), |conn| {
+                        enterprise::count_active(conn, &scope)
+                    })?;
             let districts = District::all(conn)?;
             let scope_districts: Vec<String> = match &user.scope {
                 DataScope::Districts(ds) => ds
