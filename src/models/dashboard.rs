@@ -27,19 +27,6 @@ pub struct Dimension {
     pub inexact: bool,
 }
 
-impl Dimension {
-    /// (key, now, change since the as-of day) for `keys`, in that order.
-    pub fn rows(&self, keys: &[&str]) -> Vec<(String, i64, i64)> {
-        keys.iter()
-            .map(|k| {
-                let now = self.now.get(*k).copied().unwrap_or(0);
-                let then = self.then.get(*k).copied().unwrap_or(0);
-                (k.to_string(), now, now - then)
-            })
-            .collect()
-    }
-}
-
 /// Tier, level, stage, district and industry counts of the active enterprises in
 /// scope, at the start of `as_of` and at the start of `until` (now when `None`).
 #[derive(Debug, Clone, Default)]

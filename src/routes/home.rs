@@ -155,19 +155,18 @@ pub async fn home(
     let user = auth.user().clone();
     let locale = ctx.locale;
     let settings = state.settings.clone();
-    let pipeline_cache = state.clone();
+    let shared = state.clone();
     let data = state
         .db
         .read(move |conn| {
             // A count over every active record in scope: cached while the pipeline
             // generation (which registrations and archiving bump) lasts.
             let scope = user.scope.clone();
-            let visible =
-                *pipeline_cache
-                    .active_counts
-                    .get_or(conn, format!("{scope:?}"), |conn| {
-                        enterprise::count_active(conn, &scope)
-                    })?;
+            let visible = *shared
+                .active_counts
+                .get_or(conn, format!("{scope:?}"), |conn| {
+                    enterprise::count_active(conn, &scope)
+                })?;
             let districts = District::all(conn)?;
             let scope_districts: Vec<String> = match &user.scope {
                 DataScope::Districts(ds) => ds
@@ -257,7 +256,7 @@ pub async fn home(
                             .ok_or(AppError::NotFound)?;
                     let index = crate::routes::index::load(
                         conn,
-                        &pipeline_cache.index_cache,
+                        &shared.index_cache,
                         &record,
                         None,
                         locale,
@@ -287,7 +286,7 @@ pub async fn home(
                 let day = today();
                 Some(reports::load(
                     conn,
-                    &pipeline_cache,
+                    &shared,
                     &user.scope,
                     quarter_start(day),
                     None,
