@@ -206,6 +206,12 @@ impl Db {
         })
     }
 
+    /// The pool now: (connections open, of which idle, the most it may open).
+    pub fn pool_state(&self) -> (u32, u32, u32) {
+        let s = self.pool.state();
+        (s.connections, s.idle_connections, self.pool.max_size())
+    }
+
     /// Which database this is.
     pub fn target(&self) -> &DbTarget {
         &self.target

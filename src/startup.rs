@@ -23,6 +23,8 @@ pub struct AppState {
     pub pipeline_cache: crate::models::pipeline::Cache<crate::models::pipeline::Aggregates>,
     /// Dashboard and quarterly-report counts as of a day, on the same generation.
     pub dashboard_cache: crate::models::pipeline::Cache<crate::models::dashboard::Composition>,
+    /// Request and pool metrics for `/metrics`.
+    pub metrics: crate::routes::metrics::Metrics,
     /// Active enterprises per data scope (the home page's first figure).
     pub active_counts: crate::models::pipeline::Cache<i64>,
     pub index_cache: crate::models::index::Cache,
@@ -38,6 +40,7 @@ impl AppState {
             pipeline_cache: Default::default(),
             dashboard_cache: Default::default(),
             active_counts: Default::default(),
+            metrics: Default::default(),
             index_cache: Default::default(),
         }
     }
@@ -84,6 +87,7 @@ fn security_headers(https: bool) -> DefaultHeaders {
 /// Starts serving on an already-bound listener (tests bind port 0).
 pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let https = state.settings.https;
+    let metrics = state.metrics.middleware.clone();
     let data = web::Data::new(state);
     // No response compression here: gzip costs about a quarter of the throughput of a
     // list page; the reverse proxy compresses (README, "Running behind nginx").
@@ -95,6 +99,7 @@ pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .wrap(from_fn(session::middleware))
             .wrap(ErrorHandlers::new().default_handler(views::error_page))
             .wrap(security_headers(https))
+            .wrap(metrics.clone())
             .wrap(TracingLogger::default())
             .configure(routes::configure)
             .default_service(web::to(routes::not_found))

@@ -14,6 +14,7 @@ pub mod home;
 pub mod index;
 pub mod index_admin;
 pub mod index_data;
+pub mod metrics;
 pub mod notifications;
 pub mod partner_financing;
 pub mod partners;
@@ -30,6 +31,7 @@ use crate::error::AppError;
 /// The route table, grouped by who may use it.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
+        .route("/metrics", web::get().to(metrics::metrics))
         .route("/static/{file:.*}", web::get().to(assets::serve))
         // Anyone: signing in and out, language.
         .route("/login", web::get().to(auth::login_form))

@@ -16,6 +16,7 @@ mod i18n;
 mod index;
 mod index_admin;
 mod index_data;
+mod metrics;
 mod migrations;
 mod notifications;
 mod partners;
