@@ -157,13 +157,24 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Logs to standard output: readable lines by default, one JSON object per event with
+/// `SRDI_LOG_FORMAT=json` (for a log collector); `RUST_LOG` sets the detail. Each
+/// request's span is logged when it closes (at `info`): one line per request with its
+/// request id, method, route, status, client and time taken.
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
+    use tracing_subscriber::fmt::format::FmtSpan;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
+    let json = std::env::var("SRDI_LOG_FORMAT").is_ok_and(|v| v.eq_ignore_ascii_case("json"));
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
-        .try_init();
+        .with_span_events(FmtSpan::CLOSE);
+    let _ = if json {
+        builder.json().flatten_event(true).try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {

@@ -208,3 +208,88 @@ fn backup_copies_sqlite_and_explains_postgres() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `serve` with JSON logs: every request is one JSON line with its request id, route
+/// and status; SIGTERM shuts the server down gracefully (exit status 0).
+#[test]
+fn serve_logs_json_lines_with_request_ids_and_stops_on_sigterm() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let db = TestDb::new();
+    let o = cli(
+        &db,
+        &["user", "add", "--username", "ops", "--role", "admin"],
+        Some("Fushan-bay-sunset-9"),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_srdi-board"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("DATABASE_URL", &db.url)
+        .env("RUST_LOG", "info")
+        .env("SRDI_LOG_FORMAT", "json")
+        .env("SRDI_SECRET_KEY", "k".repeat(64))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("serve");
+    // Lines arrive on a thread, so a missing one fails the test instead of hanging it.
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let next = |want: &dyn Fn(&str) -> bool| -> String {
+        loop {
+            let line = rx
+                .recv_timeout(std::time::Duration::from_secs(30))
+                .expect("a log line in time");
+            if want(&line) {
+                return line;
+            }
+        }
+    };
+    let ready = next(&|l| l.contains("listening on http://"));
+    let addr = ready
+        .split("http://")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    let mut s = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        s,
+        "GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    s.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+
+    let logged = next(&|l| l.contains("/healthz") && l.contains("\"http.status_code\""));
+    let event: serde_json::Value = serde_json::from_str(&logged).expect("a JSON line");
+    let span = &event["span"];
+    assert_eq!(span["http.route"], "/healthz", "{logged}");
+    assert!(
+        span["request_id"].as_str().is_some_and(|id| id.len() >= 32),
+        "{logged}"
+    );
+    assert_eq!(event["level"], "INFO");
+
+    // SIGTERM: actix stops accepting, finishes what is in flight, and exits 0.
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    next(&|l| l.contains("graceful shutdown"));
+    let status = child.wait().unwrap();
+    assert!(status.success(), "exit after SIGTERM: {status}");
+}
