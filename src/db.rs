@@ -103,6 +103,18 @@ impl ConnectionManager {
     }
 }
 
+/// Whether the SQLite database is in WAL mode already.
+fn sqlite_is_wal(c: &mut diesel::SqliteConnection) -> bool {
+    #[derive(diesel::QueryableByName)]
+    struct Mode {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        journal_mode: String,
+    }
+    diesel::sql_query("PRAGMA journal_mode")
+        .get_result::<Mode>(c)
+        .is_ok_and(|m| m.journal_mode.eq_ignore_ascii_case("wal"))
+}
+
 /// Process-wide SQLite settings, applied once before the first connection: memory
 /// statistics off. With them on (SQLite's default) every allocation inside SQLite
 /// takes one global mutex, and a page preparing a few dozen statements on several
@@ -141,15 +153,26 @@ impl ManageConnection for ConnectionManager {
                     })?;
                 }
                 sqlite_process_config();
-                let mut c = diesel::SqliteConnection::establish(path)
-                    .map_err(|source| ConnectError::Connect { backend, source })?;
-                // busy_timeout first: every later statement may meet a writer's lock.
-                c.batch_execute(
-                    "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
-                     PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16000;",
-                )
-                .map_err(|source| ConnectError::Setup { backend, source })?;
-                Ok(DbConnection::Sqlite(c))
+                // A brand-new file that another server is switching to WAL at this
+                // moment answers "locked" without waiting (SQLite does not call the
+                // busy handler there): try again a few times, briefly.
+                let mut attempt = 0;
+                loop {
+                    let mut c = diesel::SqliteConnection::establish(path)
+                        .map_err(|source| ConnectError::Connect { backend, source })?;
+                    // busy_timeout first: every later statement may meet a writer's lock.
+                    match c.batch_execute(
+                        "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
+                         PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16000;",
+                    ) {
+                        Ok(()) => return Ok(DbConnection::Sqlite(c)),
+                        Err(e) if attempt < 20 && e.to_string().contains("locked") => {
+                            attempt += 1;
+                            std::thread::sleep(Duration::from_millis(5 * attempt));
+                        }
+                        Err(source) => return Err(ConnectError::Setup { backend, source }),
+                    }
+                }
             }
             DbTarget::Postgres(url) => {
                 let mut c = diesel::PgConnection::establish(url)
@@ -189,11 +212,25 @@ impl Db {
         let manager = ConnectionManager::new(url);
         let mut first = manager.connect()?;
         if let DbConnection::Sqlite(c) = &mut first {
-            c.batch_execute("PRAGMA journal_mode = WAL;")
-                .map_err(|source| ConnectError::Setup {
-                    backend: "SQLite",
-                    source,
-                })?;
+            // Another server starting at the same moment may be switching the mode or
+            // migrating: the switch then answers "locked" at once, so look again
+            // (it may be WAL by then) and retry briefly.
+            let mut attempt = 0;
+            while !sqlite_is_wal(c) {
+                match c.batch_execute("PRAGMA journal_mode = WAL;") {
+                    Ok(()) => break,
+                    Err(e) if attempt < 20 && e.to_string().contains("locked") => {
+                        attempt += 1;
+                        std::thread::sleep(Duration::from_millis(5 * attempt));
+                    }
+                    Err(source) => {
+                        return Err(ConnectError::Setup {
+                            backend: "SQLite",
+                            source,
+                        });
+                    }
+                }
+            }
         }
         drop(first);
         let pool = Pool::builder()
@@ -287,8 +324,28 @@ where
     }
 }
 
-/// Applies pending migrations and returns their names. On PostgreSQL an advisory
-/// lock makes app servers that start together run them once.
+/// Runs `f` holding the start-up lock, so app servers that start together prepare
+/// the database one after the other: on PostgreSQL a session advisory lock (held
+/// again by a nested call, released as often); on SQLite nothing more is needed,
+/// since every step of `f` takes the database's write lock.
+pub fn with_startup_lock<T>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    const LOCK: i64 = 0x5344_5249; // "SDRI"
+    if !matches!(conn, DbConnection::Postgres(_)) {
+        return f(conn);
+    }
+    diesel::sql_query(format!("SELECT pg_advisory_lock({LOCK})")).execute(conn)?;
+    let result = f(conn);
+    diesel::sql_query(format!("SELECT pg_advisory_unlock({LOCK})")).execute(conn)?;
+    result
+}
+
+/// Applies pending migrations and returns their names. App servers that start
+/// together run them once: on PostgreSQL under the start-up lock; on SQLite inside
+/// one immediate transaction (the second server waits on the write lock, then finds
+/// nothing pending; each migration's own transaction becomes a savepoint).
 pub fn run_migrations(conn: &mut DbConnection) -> Result<Vec<String>, AppError> {
     fn apply<C: MigrationHarness<B>, B: diesel::backend::Backend>(
         c: &mut C,
@@ -305,16 +362,10 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<Vec<String>, AppError> 
         }
         Ok(pending)
     }
-    match conn {
-        DbConnection::Sqlite(c) => apply(c, || SQLITE_MIGRATIONS),
-        DbConnection::Postgres(c) => {
-            const LOCK: i64 = 0x5344_5249; // "SDRI"
-            diesel::sql_query(format!("SELECT pg_advisory_lock({LOCK})")).execute(c)?;
-            let result = apply(c, || POSTGRES_MIGRATIONS);
-            diesel::sql_query(format!("SELECT pg_advisory_unlock({LOCK})")).execute(c)?;
-            result
-        }
-    }
+    with_startup_lock(conn, |conn| match conn {
+        DbConnection::Sqlite(c) => c.immediate_transaction(|c| apply(c, || SQLITE_MIGRATIONS)),
+        DbConnection::Postgres(c) => apply(c, || POSTGRES_MIGRATIONS),
+    })
 }
 
 /// Reverts the newest migration (used by tests that check every `down.sql`).

@@ -50,13 +50,17 @@ impl AppState {
 /// code (the MIIT rubric versions, the default index model). Returns the names of the migrations applied.
 pub fn prepare_database(db: &Db) -> Result<Vec<String>, crate::error::AppError> {
     let mut conn = db.conn()?;
-    let applied = crate::db::run_migrations(&mut conn)?;
-    crate::db::write_transaction(&mut conn, |c| {
-        crate::models::rubric::ensure_builtins(c)?;
-        crate::models::index::ensure_builtin(c)?;
-        Ok::<_, crate::error::AppError>(())
-    })?;
-    Ok(applied)
+    // Servers starting together: one migrates and stores the built-ins, the others
+    // wait and find both done.
+    crate::db::with_startup_lock(&mut conn, |conn| {
+        let applied = crate::db::run_migrations(conn)?;
+        crate::db::write_transaction(conn, |c| {
+            crate::models::rubric::ensure_builtins(c)?;
+            crate::models::index::ensure_builtin(c)?;
+            Ok::<_, crate::error::AppError>(())
+        })?;
+        Ok(applied)
+    })
 }
 
 /// Content-Security-Policy: no inline script, no framing, same-origin everything.

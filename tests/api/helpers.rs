@@ -102,8 +102,11 @@ impl Drop for TestDb {
 pub struct TestApp {
     pub addr: String,
     pub db: Db,
-    /// Kept so the database is removed when the test ends.
-    pub _test_db: TestDb,
+    /// The database URL.
+    pub url: String,
+    /// Kept so the database is removed when the test ends (`None` on a second app
+    /// server beside the first, which owns it).
+    pub _test_db: Option<TestDb>,
 }
 
 /// Options for [`TestApp::spawn_with`].
@@ -132,7 +135,26 @@ impl TestApp {
         TestApp {
             addr,
             db,
-            _test_db: test_db,
+            url: test_db.url.clone(),
+            _test_db: Some(test_db),
+        }
+    }
+
+    /// Another app server on the same database, with its own pool and caches (as a
+    /// second machine behind the load balancer would be).
+    pub async fn beside(&self) -> TestApp {
+        let url = self.url.clone();
+        let db = Db::connect(&url, 8).expect("connect");
+        startup::prepare_database(&db).expect("migrate");
+        let state = AppState::new(db.clone(), test_settings(&url));
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(startup::run(listener, state).expect("server"));
+        TestApp {
+            addr,
+            db,
+            url,
+            _test_db: None,
         }
     }
 

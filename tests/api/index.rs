@@ -362,7 +362,7 @@ async fn the_cli_recomputes_every_period_with_data() {
     let app = TestApp::spawn().await;
     let _ = scored(&app);
     let before = app.audit_count("index.recompute");
-    let url = app._test_db.url.clone();
+    let url = app.url.clone();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_srdi-board"))
         .args(["--database-url", &url, "index", "recompute", "--quiet"])
         .output()

@@ -23,6 +23,7 @@ mod partners;
 mod reference;
 mod registry;
 mod reports;
+mod scale_out;
 mod security;
 mod training;
 mod transfer;

@@ -6,14 +6,14 @@ use srdi_board::domain::role::Role;
 use crate::helpers::{TestApp, location};
 
 /// A valid credit code for `n` (distinct per n) in `district`.
-fn code(n: u32, district: &str) -> String {
+pub fn code(n: u32, district: &str) -> String {
     let first16 = format!("91{district}{:08}", 10_000_000 + n);
     srdi_board::domain::credit_code::CreditCode::complete(&first16)
         .unwrap()
         .to_string()
 }
 
-fn record<'a>(code: &'a str, name: &'a str, district: &'a str) -> Vec<(&'a str, &'a str)> {
+pub fn record<'a>(code: &'a str, name: &'a str, district: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("credit_code", code),
         ("name", name),
@@ -28,7 +28,7 @@ fn record<'a>(code: &'a str, name: &'a str, district: &'a str) -> Vec<(&'a str, 
     ]
 }
 
-async fn create(app: &TestApp, client: &reqwest::Client, fields: &[(&str, &str)]) -> i32 {
+pub async fn create(app: &TestApp, client: &reqwest::Client, fields: &[(&str, &str)]) -> i32 {
     let r = app.post_form(client, "/enterprises", fields).await;
     assert_eq!(
         r.status(),
@@ -39,12 +39,12 @@ async fn create(app: &TestApp, client: &reqwest::Client, fields: &[(&str, &str)]
     location(&r).rsplit('/').next().unwrap().parse().unwrap()
 }
 
-async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
+pub async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
     let r = client.get(app.url(path)).send().await.unwrap();
     (r.status().as_u16(), r.text().await.unwrap())
 }
 
-fn version_in(html: &str) -> String {
+pub fn version_in(html: &str) -> String {
     let re = regex::Regex::new(r#"name="version" value="(\d+)""#).unwrap();
     re.captures(html).expect("a version field")[1].to_string()
 }
