@@ -748,7 +748,16 @@ pub fn propose(
             cultivation_proposals::proposed_at.eq(super::now()),
         ))
         .returning(cultivation_proposals::id)
-        .get_result(conn)?;
+        .get_result(conn)
+        .map_err(|e| match e {
+            // Another proposal for it landed between the check above and this insert
+            // (possible on PostgreSQL): the same refusal, said the same way.
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            ) => CultivationError::Invalid("action", "cultivation.already_pending"),
+            other => other.into(),
+        })?;
     audit::record(
         conn,
         actor,

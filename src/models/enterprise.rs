@@ -381,7 +381,7 @@ impl Enterprise {
             return Err(EnterpriseWriteError::DuplicateCode);
         }
         let before = current.data();
-        let updated: Enterprise = diesel::update(
+        let updated: Option<Enterprise> = diesel::update(
             enterprises::table
                 .filter(enterprises::id.eq(id))
                 .filter(enterprises::version.eq(expected_version)),
@@ -392,7 +392,14 @@ impl Enterprise {
             enterprises::version.eq(expected_version + 1),
         ))
         .returning(enterprises::all_columns)
-        .get_result(conn)?;
+        .get_result(conn)
+        .optional()?;
+        // Someone saved between the read above and this write (PostgreSQL re-checks
+        // the version after waiting for their row lock): the same conflict.
+        let Some(updated) = updated else {
+            let now = Self::find(conn, scope, id)?.ok_or(diesel::result::Error::NotFound)?;
+            return Err(EnterpriseWriteError::Conflict(Box::new(now)));
+        };
         audit::record(
             conn,
             actor,

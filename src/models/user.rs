@@ -222,7 +222,7 @@ impl User {
             ensure_other_admin(conn, id)?;
         }
         let before = current.snapshot(conn)?;
-        let updated: User = diesel::update(
+        let updated: Option<User> = diesel::update(
             users::table
                 .find(id)
                 .filter(users::version.eq(expected_version)),
@@ -236,7 +236,14 @@ impl User {
             users::version.eq(expected_version + 1),
         ))
         .returning(users::all_columns)
-        .get_result(conn)?;
+        .get_result(conn)
+        .optional()?;
+        // Someone saved between the read above and this write (PostgreSQL re-checks
+        // the version after waiting for their row lock): the same conflict.
+        let Some(updated) = updated else {
+            let now = Self::find(conn, id)?.ok_or(diesel::result::Error::NotFound)?;
+            return Err(UserWriteError::Conflict(Box::new(now)));
+        };
         set_districts(
             conn,
             id,

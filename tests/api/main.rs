@@ -6,6 +6,7 @@ mod admin_users;
 mod auth;
 mod browser;
 mod cli;
+mod concurrency;
 mod cultivation;
 mod dashboard;
 mod demo;
