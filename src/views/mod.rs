@@ -362,7 +362,14 @@ pub fn error_page<B: MessageBody + 'static>(
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();
+    // A refused form token says what to do about it, not just "forbidden".
+    let csrf = res
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<crate::error::AppError>())
+        .is_some_and(|e| matches!(e, crate::error::AppError::Csrf(_)));
     let title_key = match status.as_u16() {
+        403 if csrf => "error.csrf",
         403 => "error.forbidden",
         404 => "error.not_found",
         405 => "error.method",

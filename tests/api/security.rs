@@ -278,3 +278,76 @@ async fn unexpected_failures_show_a_plain_page_without_internals() {
         "no internals"
     );
 }
+
+/// Every POST route in the route table (read from `src/routes/mod.rs`, so a new
+/// route is covered the day it is added), with ids filled in, as (path, multipart).
+fn every_post_route() -> Vec<String> {
+    let table = include_str!("../../src/routes/mod.rs");
+    let admin_from = table
+        .find("web::scope(\"/admin\")")
+        .expect("the admin scope");
+    let re = regex::Regex::new(r#"\.route\(\s*"([^"]*)",\s*web::post\(\)"#).unwrap();
+    let ids = regex::Regex::new(r"\{[a-z_]+\}").unwrap();
+    re.captures_iter(table)
+        .map(|c| {
+            let m = c.get(1).unwrap();
+            let path = if m.start() > admin_from {
+                format!("/admin{}", m.as_str())
+            } else {
+                m.as_str().to_string()
+            };
+            ids.replace_all(&path, "1").into_owned()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn every_post_route_refuses_a_missing_or_wrong_form_token() {
+    let app = TestApp::spawn().await;
+    app.user("root", Role::Admin);
+    let a = app.signed_in("root").await;
+    let routes = every_post_route();
+    assert!(routes.len() >= 60, "{} routes found", routes.len());
+    assert!(routes.contains(&"/admin/users/1/disable".to_string()));
+    let audit_rows = || {
+        app.with_db(|c| {
+            use diesel::prelude::*;
+            Ok(srdi_board::schema::audit_log::table
+                .count()
+                .get_result::<i64>(c)?)
+        })
+    };
+    let audit_before = audit_rows();
+    for path in &routes {
+        if path == "/login" || path == "/lang" {
+            continue; // before sign-in: the anonymous token, tested in auth.rs
+        }
+        // Uploads are multipart (a urlencoded body is refused before anything else).
+        let upload = ["/import", "/index/import"].contains(&path.as_str());
+        for token in [None, Some("0".repeat(64))].into_iter().filter(|_| !upload) {
+            let mut form = vec![("note", "x".to_string())];
+            if let Some(t) = &token {
+                form.push(("csrf_token", t.clone()));
+            }
+            let r = a.post(app.url(path)).form(&form).send().await.unwrap();
+            let status = r.status().as_u16();
+            let body = r.text().await.unwrap();
+            assert_eq!(status, 403, "POST {path} with token {token:?}");
+            assert!(
+                body.contains("表单已过期或来自其他网站"),
+                "POST {path}: the refusal says what to do"
+            );
+        }
+        // A multipart body without a token is refused the same way.
+        let part = reqwest::multipart::Form::new().text("note", "x");
+        let r = a.post(app.url(path)).multipart(part).send().await.unwrap();
+        let status = r.status().as_u16();
+        let body = r.text().await.unwrap();
+        assert_eq!(status, 403, "multipart POST {path}");
+        assert!(
+            body.contains("表单已过期或来自其他网站"),
+            "multipart POST {path}"
+        );
+    }
+    assert_eq!(audit_rows(), audit_before, "nothing was written");
+}
