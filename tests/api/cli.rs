@@ -221,16 +221,27 @@ fn serve_logs_json_lines_with_request_ids_and_stops_on_sigterm() {
         Some("Fushan-bay-sunset-9"),
     );
     assert!(o.status.success(), "{}", text(&o));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_srdi-board"))
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .env("DATABASE_URL", &db.url)
-        .env("RUST_LOG", "info")
-        .env("SRDI_LOG_FORMAT", "json")
-        .env("SRDI_SECRET_KEY", "k".repeat(64))
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("serve");
+    /// Kills the server if the test fails before it stops it.
+    struct Server(std::process::Child);
+    impl Drop for Server {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut server = Server(
+        Command::new(env!("CARGO_BIN_EXE_srdi-board"))
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .env("DATABASE_URL", &db.url)
+            .env("RUST_LOG", "info")
+            .env("SRDI_LOG_FORMAT", "json")
+            .env("SRDI_SECRET_KEY", "k".repeat(64))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("serve"),
+    );
+    let child = &mut server.0;
     // Lines arrive on a thread, so a missing one fails the test instead of hanging it.
     let (tx, rx) = std::sync::mpsc::channel::<String>();
     let stdout = child.stdout.take().unwrap();
