@@ -103,6 +103,24 @@ impl ConnectionManager {
     }
 }
 
+/// Runs `f` again, briefly, while SQLite answers "locked" without waiting on its
+/// own: a brand-new file that another server starting at the same moment is
+/// switching to WAL or migrating (SQLite does not call the busy handler there).
+fn retry_while_locked<T, E: std::fmt::Display>(
+    mut f: impl FnMut() -> Result<T, E>,
+) -> Result<T, E> {
+    let mut attempt = 0;
+    loop {
+        match f() {
+            Err(e) if attempt < 20 && e.to_string().contains("locked") => {
+                attempt += 1;
+                std::thread::sleep(Duration::from_millis(5 * attempt));
+            }
+            done => return done,
+        }
+    }
+}
+
 /// Whether the SQLite database is in WAL mode already.
 fn sqlite_is_wal(c: &mut diesel::SqliteConnection) -> bool {
     #[derive(diesel::QueryableByName)]
@@ -153,26 +171,17 @@ impl ManageConnection for ConnectionManager {
                     })?;
                 }
                 sqlite_process_config();
-                // A brand-new file that another server is switching to WAL at this
-                // moment answers "locked" without waiting (SQLite does not call the
-                // busy handler there): try again a few times, briefly.
-                let mut attempt = 0;
-                loop {
+                retry_while_locked(|| {
                     let mut c = diesel::SqliteConnection::establish(path)
                         .map_err(|source| ConnectError::Connect { backend, source })?;
                     // busy_timeout first: every later statement may meet a writer's lock.
-                    match c.batch_execute(
+                    c.batch_execute(
                         "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
                          PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16000;",
-                    ) {
-                        Ok(()) => return Ok(DbConnection::Sqlite(c)),
-                        Err(e) if attempt < 20 && e.to_string().contains("locked") => {
-                            attempt += 1;
-                            std::thread::sleep(Duration::from_millis(5 * attempt));
-                        }
-                        Err(source) => return Err(ConnectError::Setup { backend, source }),
-                    }
-                }
+                    )
+                    .map_err(|source| ConnectError::Setup { backend, source })?;
+                    Ok(DbConnection::Sqlite(c))
+                })
             }
             DbTarget::Postgres(url) => {
                 let mut c = diesel::PgConnection::establish(url)
@@ -213,24 +222,18 @@ impl Db {
         let mut first = manager.connect()?;
         if let DbConnection::Sqlite(c) = &mut first {
             // Another server starting at the same moment may be switching the mode or
-            // migrating: the switch then answers "locked" at once, so look again
-            // (it may be WAL by then) and retry briefly.
-            let mut attempt = 0;
-            while !sqlite_is_wal(c) {
-                match c.batch_execute("PRAGMA journal_mode = WAL;") {
-                    Ok(()) => break,
-                    Err(e) if attempt < 20 && e.to_string().contains("locked") => {
-                        attempt += 1;
-                        std::thread::sleep(Duration::from_millis(5 * attempt));
-                    }
-                    Err(source) => {
-                        return Err(ConnectError::Setup {
-                            backend: "SQLite",
-                            source,
-                        });
-                    }
+            // migrating; it may be WAL by the next look.
+            retry_while_locked(|| {
+                if sqlite_is_wal(c) {
+                    Ok(())
+                } else {
+                    c.batch_execute("PRAGMA journal_mode = WAL;")
                 }
-            }
+            })
+            .map_err(|source| ConnectError::Setup {
+                backend: "SQLite",
+                source,
+            })?;
         }
         drop(first);
         let pool = Pool::builder()

@@ -5,12 +5,61 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::domain::index::period::Period;
+
 use crate::domain::qualification::Level;
 
 /// The first day of the calendar quarter containing `d`.
 pub fn quarter_start(d: NaiveDate) -> NaiveDate {
-    let month = (d.month0() / 3) * 3 + 1;
-    NaiveDate::from_ymd_opt(d.year(), month, 1).expect("valid quarter start")
+    quarter_days(current_quarter(d)).0
+}
+
+/// The quarter containing `day`.
+pub fn current_quarter(day: NaiveDate) -> Period {
+    Period {
+        year: day.year(),
+        quarter: Some((day.month0() / 3 + 1) as u8),
+    }
+}
+
+/// A quarter the report cannot show.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{raw}' is not a quarter of the report: write one such as {example} (one that has begun)")]
+pub struct QuarterError {
+    pub raw: String,
+    /// The current quarter, as an example to write.
+    pub example: Period,
+}
+
+/// The quarter asked for, checked: a quarter (not a year) that has begun; empty
+/// means the current one.
+pub fn parse_quarter(raw: &str, day: NaiveDate) -> Result<Period, QuarterError> {
+    let current = current_quarter(day);
+    if raw.trim().is_empty() {
+        return Ok(current);
+    }
+    let bad = || QuarterError {
+        raw: raw.trim().chars().take(40).collect(),
+        example: current,
+    };
+    let p: Period = raw.parse().map_err(|_| bad())?;
+    if p.quarter.is_none() || p > current {
+        return Err(bad());
+    }
+    Ok(p)
+}
+
+/// The first day of a quarter and the first day of the next.
+pub fn quarter_days(p: Period) -> (NaiveDate, NaiveDate) {
+    let q = u32::from(p.quarter.unwrap_or(1));
+    let from = NaiveDate::from_ymd_opt(p.year, (q - 1) * 3 + 1, 1).expect("valid quarter");
+    let next = if q == 4 {
+        NaiveDate::from_ymd_opt(p.year + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(p.year, q * 3 + 1, 1)
+    }
+    .expect("valid quarter");
+    (from, next)
 }
 
 /// One dated change of a value (a board move, a cultivation step): the value
@@ -107,6 +156,27 @@ mod tests {
             from: from.map(str::to_string),
             to: to.map(str::to_string),
         }
+    }
+
+    #[test]
+    fn quarters_are_checked_and_default_to_the_current_one() {
+        let day = d("2026-11-27");
+        assert_eq!(parse_quarter("", day).unwrap().to_string(), "2026Q4");
+        assert_eq!(parse_quarter("2026q3", day).unwrap().to_string(), "2026Q3");
+        assert_eq!(parse_quarter("2019Q1", day).unwrap().to_string(), "2019Q1");
+        for bad in ["2027Q1", "2026", "Q3", "2026Q5", "<script>"] {
+            let err = parse_quarter(bad, day).unwrap_err();
+            assert_eq!(err.example.to_string(), "2026Q4", "{bad}");
+            assert_eq!(err.raw, bad);
+        }
+    }
+
+    #[test]
+    fn quarter_days_run_from_the_first_day_to_the_next_quarter() {
+        let q = |s: &str| quarter_days(s.parse().unwrap());
+        assert_eq!(q("2026Q1"), (d("2026-01-01"), d("2026-04-01")));
+        assert_eq!(q("2026Q3"), (d("2026-07-01"), d("2026-10-01")));
+        assert_eq!(q("2026Q4"), (d("2026-10-01"), d("2027-01-01")));
     }
 
     #[test]

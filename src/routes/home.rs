@@ -317,7 +317,7 @@ pub async fn home(
         let day = today();
         OfficialBlocks {
             quarter_start: o.composition.as_of,
-            quarter: reports::current_quarter(day).to_string(),
+            quarter: crate::domain::dashboard::current_quarter(day).to_string(),
             composition: reports::Which::ALL
                 .iter()
                 .map(|w| reports::composition_block(&ctx, &o, *w, "dash-"))

@@ -590,16 +590,26 @@ async fn refused(
     render(StatusCode::CONFLICT, &p)
 }
 
-/// `POST /training/{id}/register`: an enterprise account takes a seat.
-pub async fn register(
+/// A change of the enterprise account's own seat (register or withdraw).
+type SeatChange = fn(
+    &mut crate::db::DbConnection,
+    &crate::models::audit::Actor,
+    i32,
+    &EnterpriseRef,
+    chrono::NaiveDateTime,
+) -> Result<(), RegistrationError>;
+
+/// Registers or withdraws the signed-in enterprise: the flash on success, the event
+/// page with the refusal otherwise.
+async fn change_seat(
     auth: Auth,
     ctx: PageCtx,
     state: web::Data<AppState>,
-    path: web::Path<i32>,
-    CsrfForm(_f): CsrfForm<Empty>,
+    id: i32,
+    change: SeatChange,
+    flash: &'static str,
 ) -> Result<HttpResponse, AppError> {
     auth.require(&[Role::Enterprise])?;
-    let id = path.into_inner();
     let own = own_enterprise(&state, &auth).await?;
     let actor = auth.actor();
     let now = local_now();
@@ -607,7 +617,7 @@ pub async fn register(
         .db
         .write(move |conn| {
             TrainingEvent::find(conn, id)?.ok_or(AppError::NotFound)?;
-            match tm::register(conn, &actor, id, &own, now) {
+            match change(conn, &actor, id, &own, now) {
                 Ok(()) => Ok(None),
                 Err(RegistrationError::Refused(r)) => Ok(Some(r)),
                 Err(e) => Err(e.into()),
@@ -618,10 +628,30 @@ pub async fn register(
         None => Ok(redirect_with_flash(
             &state,
             &format!("/training/{id}"),
-            Flash::success("flash.training_registered"),
+            Flash::success(flash),
         )),
         Some(r) => refused(&state, &auth, ctx, id, r.key()).await,
     }
+}
+
+/// `POST /training/{id}/register`: an enterprise account takes a seat.
+pub async fn register(
+    auth: Auth,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<i32>,
+    CsrfForm(_f): CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    change_seat(
+        auth,
+        ctx,
+        state,
+        id,
+        tm::register,
+        "flash.training_registered",
+    )
+    .await
 }
 
 /// `POST /training/{id}/cancel`: an enterprise account withdraws its registration.
@@ -632,30 +662,16 @@ pub async fn cancel(
     path: web::Path<i32>,
     CsrfForm(_f): CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
-    auth.require(&[Role::Enterprise])?;
     let id = path.into_inner();
-    let own = own_enterprise(&state, &auth).await?;
-    let actor = auth.actor();
-    let now = local_now();
-    let outcome = state
-        .db
-        .write(move |conn| {
-            TrainingEvent::find(conn, id)?.ok_or(AppError::NotFound)?;
-            match tm::cancel_registration(conn, &actor, id, &own, now) {
-                Ok(()) => Ok(None),
-                Err(RegistrationError::Refused(r)) => Ok(Some(r)),
-                Err(e) => Err(e.into()),
-            }
-        })
-        .await?;
-    match outcome {
-        None => Ok(redirect_with_flash(
-            &state,
-            &format!("/training/{id}"),
-            Flash::success("flash.training_cancelled_registration"),
-        )),
-        Some(r) => refused(&state, &auth, ctx, id, r.key()).await,
-    }
+    change_seat(
+        auth,
+        ctx,
+        state,
+        id,
+        tm::cancel_registration,
+        "flash.training_cancelled_registration",
+    )
+    .await
 }
 
 /// `POST /training/{id}/attendance`: fields `a<enterprise id>` = `attended` or

@@ -5,9 +5,9 @@ use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
 use chrono::{Duration, NaiveDate};
+use srdi_board::domain::dashboard::{parse_quarter, quarter_days};
 use srdi_board::domain::index::period::Period;
 use srdi_board::domain::role::Role;
-use srdi_board::routes::reports::{parse_quarter, quarter_days};
 
 use crate::helpers::{TestApp, location};
 
