@@ -2,10 +2,8 @@
 //! decisions with every refusal, the plan, intermediaries, tasks, the queue, the
 //! pipeline page with its filters, scope and exports, and plan targets.
 
-use srdi_board::domain::partner::{PartnerData, PartnerKind};
+use srdi_board::domain::partner::PartnerKind;
 use srdi_board::domain::role::Role;
-use srdi_board::models::audit::Actor;
-use srdi_board::models::partner::Partner;
 
 use crate::helpers::{TestApp, location};
 
@@ -25,26 +23,6 @@ fn step_of(app: &TestApp, id: i32) -> Option<String> {
         .unwrap()
         .cultivation_step)
     })
-}
-
-fn partner(app: &TestApp, name: &str, kind: PartnerKind) -> i32 {
-    let data = PartnerData {
-        name: name.into(),
-        kind,
-        contact_name: String::new(),
-        contact_phone: String::new(),
-        contact_email: String::new(),
-        note: String::new(),
-    };
-    app.with_db(|c| {
-        Ok(
-            Partner::create(c, &Actor::cli(), &data).map_err(|e| match e {
-                srdi_board::models::partner::PartnerWriteError::Db(e) => e,
-                other => panic!("{other:?}"),
-            })?,
-        )
-    })
-    .id
 }
 
 /// The id of the pending proposal of an enterprise.
@@ -408,8 +386,8 @@ async fn plan_intermediaries_tasks_and_queue() {
     assert_eq!(app.post_form(&official, &plan, &good).await.status(), 403);
 
     // Intermediaries come from the partner register, of the matching kind.
-    let bank = partner(&app, "青岛银行", PartnerKind::Bank);
-    let sponsor = partner(&app, "中信证券", PartnerKind::SecuritiesFirm);
+    let bank = app.partner("青岛银行", PartnerKind::Bank);
+    let sponsor = app.partner("中信证券", PartnerKind::SecuritiesFirm);
     let engage = format!("/enterprises/{}/cultivation/intermediaries", e.id);
     let bank_id = bank.to_string();
     let r = app

@@ -11,11 +11,13 @@ use srdi_board::config::Settings;
 use srdi_board::db::{Db, DbConnection, write_transaction};
 use srdi_board::domain::credit_code::CreditCode;
 use srdi_board::domain::district::DistrictCode;
+use srdi_board::domain::partner::{PartnerData, PartnerKind};
 use srdi_board::domain::role::Role;
 use srdi_board::domain::username::Username;
 use srdi_board::error::AppError;
 use srdi_board::models::audit::Actor;
 use srdi_board::models::enterprise::EnterpriseRef;
+use srdi_board::models::partner::{Partner, PartnerWriteError};
 use srdi_board::models::user::{NewUser, User};
 use srdi_board::startup::{self, AppState};
 
@@ -182,6 +184,26 @@ impl TestApp {
     pub fn enterprise(&self, first16: &str, name: &str, district: &str) -> EnterpriseRef {
         let code = CreditCode::complete(first16).expect("valid prefix");
         self.with_db(|c| Ok(EnterpriseRef::create(c, &code, name, district)?))
+    }
+
+    /// Registers an active partner institution without contacts and returns its id.
+    pub fn partner(&self, name: &str, kind: PartnerKind) -> i32 {
+        let data = PartnerData {
+            name: name.into(),
+            kind,
+            contact_name: String::new(),
+            contact_phone: String::new(),
+            contact_email: String::new(),
+            note: String::new(),
+        };
+        self.with_db(|c| {
+            Ok(Partner::create(c, &Actor::cli(), &data)
+                .map_err(|e| match e {
+                    PartnerWriteError::Db(e) => e,
+                    other => panic!("{other:?}"),
+                })?
+                .id)
+        })
     }
 
     /// Creates an account with [`PASSWORD`].

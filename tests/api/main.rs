@@ -24,6 +24,8 @@ mod partners;
 mod reference;
 mod registry;
 mod reports;
+mod roles;
+mod routes_table;
 mod scale_out;
 mod security;
 mod training;

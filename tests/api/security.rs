@@ -3,6 +3,7 @@
 use srdi_board::domain::role::Role;
 
 use crate::helpers::{PASSWORD, TestApp, location};
+use crate::routes_table::{Method, every_route};
 
 #[tokio::test]
 async fn state_changes_need_the_session_token() {
@@ -279,25 +280,13 @@ async fn unexpected_failures_show_a_plain_page_without_internals() {
     );
 }
 
-/// Every POST route in the route table (read from `src/routes/mod.rs`, so a new
-/// route is covered the day it is added), with ids filled in, as (path, multipart).
+/// Every POST route in the route table (see [`every_route`], so a new route is
+/// covered the day it is added), with ids filled in.
 fn every_post_route() -> Vec<String> {
-    let table = include_str!("../../src/routes/mod.rs");
-    let admin_from = table
-        .find("web::scope(\"/admin\")")
-        .expect("the admin scope");
-    let re = regex::Regex::new(r#"\.route\(\s*"([^"]*)",\s*web::post\(\)"#).unwrap();
-    let ids = regex::Regex::new(r"\{[a-z_]+\}").unwrap();
-    re.captures_iter(table)
-        .map(|c| {
-            let m = c.get(1).unwrap();
-            let path = if m.start() > admin_from {
-                format!("/admin{}", m.as_str())
-            } else {
-                m.as_str().to_string()
-            };
-            ids.replace_all(&path, "1").into_owned()
-        })
+    every_route()
+        .into_iter()
+        .filter(|r| r.method == Method::Post)
+        .map(|r| r.with_every_id("1"))
         .collect()
 }
 
