@@ -2,14 +2,16 @@
 
 use std::net::TcpListener;
 
-use actix_web::dev::Server;
-use actix_web::middleware::{DefaultHeaders, ErrorHandlers, from_fn};
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{DefaultHeaders, ErrorHandlers, Next, from_fn};
 use actix_web::{App, HttpServer, web};
 use tracing_actix_web::TracingLogger;
 
 use crate::auth::session;
 use crate::config::Settings;
 use crate::db::Db;
+use crate::error::AppError;
 use crate::routes;
 use crate::views;
 
@@ -88,6 +90,23 @@ fn security_headers(https: bool) -> DefaultHeaders {
     }
 }
 
+/// Refuses a query string carrying a NUL character (`%00`) before any handler sees
+/// it: no filter takes one, and PostgreSQL cannot compare text containing NUL (the
+/// query would fail with a 500).
+async fn refuse_nul(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.query_string().contains("%00") {
+        // A response rather than an error, so the error page is rendered around it.
+        let refused = AppError::BadRequest("a NUL character in the query string".into());
+        return Ok(req.error_response(refused).map_into_right_body());
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
+}
+
 /// Starts serving on an already-bound listener (tests bind port 0).
 pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let https = state.settings.https;
@@ -100,6 +119,7 @@ pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .app_data(data.clone())
             // Forms are small; anything larger is refused before it is read.
             .app_data(web::PayloadConfig::new(256 * 1024))
+            .wrap(from_fn(refuse_nul))
             .wrap(from_fn(session::middleware))
             .wrap(ErrorHandlers::new().default_handler(views::error_page))
             .wrap(security_headers(https))

@@ -86,6 +86,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             let sent: TokenOnly = serde_html_form::from_bytes(&body)
                 .map_err(|_| AppError::Csrf("unreadable form"))?;
             verify(&req, sent.csrf_token.as_deref())?;
+            // No field takes a NUL character, and PostgreSQL cannot store one in text.
+            if body.contains(&0) || body.windows(3).any(|w| w == b"%00") {
+                return Err(AppError::BadRequest("form data: a NUL character".into()).into());
+            }
             let value = serde_html_form::from_bytes::<T>(&body)
                 .map_err(|e| AppError::BadRequest(format!("form data: {e}")))?;
             Ok(CsrfForm(value))
