@@ -21,7 +21,6 @@ use crate::domain::index::model::{IndexModel, Indicator, Source};
 use crate::domain::index::period::Period;
 use crate::domain::locale::Locale;
 use crate::domain::role::Role;
-use crate::domain::sheet;
 use crate::error::AppError;
 use crate::models::audit::{self, Actor, Change};
 use crate::models::enterprise::Enterprise;
@@ -812,17 +811,12 @@ pub async fn import_upload(
     let up = read_upload(payload).await?;
     crate::auth::csrf::verify(&req, up.csrf.as_deref())?;
     let mut out = import_page(ctx, &state).await?;
-    if up.too_large {
-        out.file_error = Some("import.too_large");
-        return render(StatusCode::PAYLOAD_TOO_LARGE, &out);
-    }
-    if up.file.is_empty() {
-        out.file_error = Some("import.no_file");
-        return render(StatusCode::UNPROCESSABLE_ENTITY, &out);
-    }
-    let Ok(text) = sheet::decode(&up.file) else {
-        out.file_error = Some("import.encoding");
-        return render(StatusCode::UNPROCESSABLE_ENTITY, &out);
+    let text = match up.text() {
+        Ok(text) => text,
+        Err((status, key)) => {
+            out.file_error = Some(key);
+            return render(status, &out);
+        }
     };
     let actor = auth.actor();
     let scope = auth.user().scope.clone();

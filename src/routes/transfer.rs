@@ -420,6 +420,25 @@ pub(crate) async fn read_upload(mut payload: Multipart) -> Result<Upload, AppErr
     Ok(up)
 }
 
+impl Upload {
+    /// The uploaded file as text, or why it is refused (the status and the message
+    /// shown beside the file field): too large, missing, binary (a NUL byte: an
+    /// image, an XLSX or other zip, UTF-16 text; PostgreSQL cannot store NUL in text
+    /// either), or in an unknown encoding.
+    pub(crate) fn text(&self) -> Result<String, (StatusCode, &'static str)> {
+        if self.too_large {
+            Err((StatusCode::PAYLOAD_TOO_LARGE, "import.too_large"))
+        } else if self.file.is_empty() {
+            Err((StatusCode::UNPROCESSABLE_ENTITY, "import.no_file"))
+        } else if self.file.contains(&0) {
+            Err((StatusCode::UNPROCESSABLE_ENTITY, "import.binary"))
+        } else {
+            sheet::decode(&self.file)
+                .map_err(|_| (StatusCode::UNPROCESSABLE_ENTITY, "import.encoding"))
+        }
+    }
+}
+
 /// A CSV row: its line number and its cells by column name.
 type CsvRow = (usize, BTreeMap<&'static str, String>);
 
@@ -702,17 +721,12 @@ pub async fn upload(
     } else {
         "enterprises".into()
     };
-    if up.too_large {
-        out.file_error = Some("import.too_large");
-        return render(StatusCode::PAYLOAD_TOO_LARGE, &out);
-    }
-    if up.file.is_empty() {
-        out.file_error = Some("import.no_file");
-        return render(StatusCode::UNPROCESSABLE_ENTITY, &out);
-    }
-    let Ok(text) = sheet::decode(&up.file) else {
-        out.file_error = Some("import.encoding");
-        return render(StatusCode::UNPROCESSABLE_ENTITY, &out);
+    let text = match up.text() {
+        Ok(text) => text,
+        Err((status, key)) => {
+            out.file_error = Some(key);
+            return render(status, &out);
+        }
     };
     let annual = out.kind == "annual";
     let columns: &[(&'static str, &str, &str)] = if annual {
