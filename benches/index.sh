@@ -17,7 +17,8 @@
 # The demo generator stores entered values for the newest period of a generated set
 # (expert scores only come with the default demo); so that the recompute reads a
 # full period, this script adds one summarised expert value per enterprise and
-# expert-scored indicator for that period (plain SQL, before timing).
+# expert-scored indicator for that period (plain SQL, before timing; lib.sh's
+# fill_expert_values).
 #
 # Knobs (environment): as benches/pipeline.sh (CARGO_TARGET_DIR, SRDI_BIN,
 # BENCH_ENTERPRISES, BENCH_DURATION, BENCH_WARMUP, BENCH_REPEAT, BENCH_THREADS,
@@ -41,7 +42,6 @@ OFFICIAL_USER=official
 OFFICIAL_PASSWORD=Zhanqiao-Pier-2026
 
 bench_tools
-[ -x /usr/bin/time ] || apt_install time
 bench_build
 bench_generate
 
@@ -50,34 +50,20 @@ bench_generate
 # ---------------------------------------------------------------------------------
 PERIOD=$(sql "SELECT period FROM index_periods ORDER BY period DESC LIMIT 1")
 [ -n "$PERIOD" ] || die "the generated data has no index period"
-EXPERT_KEYS=$(sql "SELECT model FROM index_models WHERE active" | python3 -c '
-import json, sys
-m = json.load(sys.stdin)
-print(",".join("(\x27%s\x27)" % i["key"] for d in m["dimensions"] for s in d["subs"]
-               for i in s["indicators"] if i["source"] == "expert"))')
-sql "INSERT INTO index_values (enterprise_id, period, indicator, value, source, updated_at)
-     SELECT e.id, '$PERIOD', k.column1, 40 + abs(random() % 60), 'expert', '2026-01-01 00:00:00'
-     FROM enterprises e CROSS JOIN (VALUES $EXPERT_KEYS) k
-     WHERE true
-     ON CONFLICT DO NOTHING"
-STORED=$(sql "SELECT count(*) FROM index_values WHERE period = '$PERIOD'")
-log "period $PERIOD: $STORED stored values (entered and expert)"
+fill_expert_values "$PERIOD"
 
 # ---------------------------------------------------------------------------------
 # Full recompute through the CLI, timed, with its peak memory.
 # ---------------------------------------------------------------------------------
 SECS=() RSS=()
 for round in $(seq 1 "$RECOMPUTE_ROUNDS"); do
-  out=$(/usr/bin/time -f 'TIME %e %M' "$BIN" index recompute --period "$PERIOD" --quiet 2>&1) \
-    || { echo "$out" >&2; die "recompute failed"; }
-  SUMMARY=$(grep "^$PERIOD: scored" <<<"$out") || { echo "$out" >&2; die "no summary"; }
-  read -r _ secs kib < <(grep '^TIME ' <<<"$out")
-  SECS+=("$secs") RSS+=("$((kib / 1024))")
-  log "recompute round $round: ${secs}s wall, peak RSS $((kib / 1024)) MiB — $SUMMARY"
+  time_recompute "$PERIOD"
+  SECS+=("$RECOMPUTE_SECS") RSS+=("$RECOMPUTE_MIB")
+  log "recompute round $round: ${RECOMPUTE_SECS}s wall, peak RSS $RECOMPUTE_MIB MiB — $RECOMPUTE_SUMMARY"
 done
 M_SECS=$(median "${SECS[*]}")
 M_RSS=$(median "${RSS[*]}")
-FIGURES=$(sed -E 's/.* from ([0-9]+) figures.*/\1/' <<<"$SUMMARY")
+FIGURES=$RECOMPUTE_FIGURES
 SCORED=$(sql "SELECT count(*) FROM index_scores WHERE period = '$PERIOD'")
 WITH_TOTAL=$(sql "SELECT count(*) FROM index_scores WHERE period = '$PERIOD' AND total IS NOT NULL")
 

@@ -4,7 +4,9 @@
 # then: bench_tools, bench_build, bench_generate, bench_serve, COOKIE=$(sign_in ...),
 # discovers its URLs with `get`/`follow_next`, declares rows with `add`, calls
 # bench_measure, prints report_header + its own lines, report_table, its own ratio
-# lines, report_spread, and ends with bench_finish. Knobs and exit codes are the
+# lines, report_spread, and ends with bench_finish. The database is SQLite in the
+# temp dir unless the script sets DATABASE_URL (postgres://...) before
+# bench_generate; `sql` talks to whichever it is. Knobs and exit codes are the
 # ones the scripts' headers document:
 #   0 all good; 1 a target missed (BENCH_ENFORCE=1); 2 a non-200 response or
 #   socket error during a run; 3 setup failed.
@@ -27,7 +29,8 @@ log() { printf '[%s-bench] %s\n' "$BENCH_NAME" "$*" >&2; }
 die() { log "error: $*"; exit 3; }
 
 # ---------------------------------------------------------------------------------
-# Tools: wrk (load), curl (sign-in, URL discovery), sqlite3 (picking rows).
+# Tools: wrk (load), curl (sign-in, URL discovery), sqlite3 (picking rows),
+# /usr/bin/time (peak memory of CLI runs).
 # ---------------------------------------------------------------------------------
 apt_install() {
   local missing=()
@@ -46,9 +49,10 @@ apt_install() {
 }
 bench_tools() {
   local need=() tool
-  for tool in wrk curl sqlite3; do
+  for tool in wrk curl sqlite3 python3; do
     command -v "$tool" >/dev/null || need+=("$tool")
   done
+  [ -x /usr/bin/time ] || need+=(time)
   [ ${#need[@]} -eq 0 ] || apt_install "${need[@]}"
 }
 
@@ -79,13 +83,12 @@ bench_build() {
 # (sets WORK, DB, DATABASE_URL, GEN_SECS).
 # ---------------------------------------------------------------------------------
 WORK=$(mktemp -d "/tmp/srdi-$BENCH_NAME-bench.XXXXXX")
-SERVER_PID=
+SERVER_PIDS=() # every server started, stopped on exit
 cleanup() {
-  local rc=$?
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
+  local rc=$? pid
+  for pid in "${SERVER_PIDS[@]}"; do stop_server "$pid"; done
+  # A PostgreSQL server started with .ci/pg.sh, if the script sourced it.
+  if declare -F pg_stop >/dev/null; then pg_stop || true; fi
   if [ "$KEEP" = 1 ]; then
     log "kept $WORK"
   else
@@ -97,45 +100,113 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 DB=$WORK/bench.db
-sql() { sqlite3 -batch -noheader "$DB" "$1"; }
+# Never an inherited DATABASE_URL: a script may point it at a PostgreSQL it started.
+export DATABASE_URL=sqlite://$DB
+# sql QUERY: runs one statement on DATABASE_URL; rows as lines, columns joined by '|'.
+sql() {
+  case $DATABASE_URL in
+    postgres://*) psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -c "$1" ;;
+    *) sqlite3 -batch -noheader "${DATABASE_URL#sqlite://}" "$1" ;;
+  esac
+}
+# Seconds since START (a `date +%s.%N`), one decimal.
+secs_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 
 bench_generate() {
-  export DATABASE_URL=sqlite://$DB
-  log "generating $ENTERPRISES enterprises into $DB"
+  log "generating $ENTERPRISES enterprises into $DATABASE_URL"
   local start
   start=$(date +%s.%N)
   "$BIN" demo --enterprises "$ENTERPRISES" --no-serve >"$WORK/demo.log" 2>&1 \
     || { cat "$WORK/demo.log" >&2; die "demo data generation failed"; }
-  GEN_SECS=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+  GEN_SECS=$(secs_since "$start")
   [ "$(sql 'SELECT count(*) FROM enterprises')" -eq "$ENTERPRISES" ] || die "wrong enterprise count"
 }
 
 # ---------------------------------------------------------------------------------
-# Server on a free port (sets PORT, BASE, SERVER_PID).
+# Servers on free ports.
 # ---------------------------------------------------------------------------------
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-bench_serve() {
-  local p i
-  PORT=
+# start_server LOG PATH SUBCOMMAND...: runs `$BIN SUBCOMMAND... --bind 127.0.0.1:PORT`
+# on a free port, output to $WORK/LOG, and waits until PATH answers 200. Sets
+# STARTED_PID and STARTED_BASE.
+start_server() {
+  local logfile=$WORK/$1 path=$2 port= p i
+  shift 2
+  # Below the kernel's ephemeral range (32768-60999 by default): a port there may be
+  # the local end of someone's outgoing connection, which bind refuses.
   for _ in $(seq 1 50); do
-    p=$((20000 + RANDOM % 40000))
-    if port_free "$p"; then PORT=$p; break; fi
+    p=$((20000 + RANDOM % 12000))
+    if port_free "$p"; then port=$p; break; fi
   done
-  [ -n "$PORT" ] || die "no free port found"
-  BASE=http://127.0.0.1:$PORT
-
-  SRDI_SECRET_KEY=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
-  export SRDI_SECRET_KEY
-  # Default log level (as in production): per-request logging costs what it costs.
-  "$BIN" serve --bind "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
-  SERVER_PID=$!
+  [ -n "$port" ] || die "no free port found"
+  STARTED_BASE=http://127.0.0.1:$port
+  "$BIN" "$@" --bind "127.0.0.1:$port" >"$logfile" 2>&1 &
+  STARTED_PID=$!
+  SERVER_PIDS+=("$STARTED_PID")
   for i in $(seq 1 100); do
-    if curl -fsS -o /dev/null "$BASE/healthz" 2>/dev/null; then break; fi
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; die "server exited"; }
-    [ "$i" -eq 100 ] && die "server not healthy after 10 s"
+    if curl -fsS -o /dev/null "$STARTED_BASE$path" 2>/dev/null; then break; fi
+    kill -0 "$STARTED_PID" 2>/dev/null || { cat "$logfile" >&2; die "$1: server exited"; }
+    [ "$i" -eq 100 ] && die "$1: server not answering after 10 s"
     sleep 0.1
   done
-  log "server pid $SERVER_PID on $BASE"
+  log "$* pid $STARTED_PID on $STARTED_BASE"
+}
+# stop_server PID: SIGTERM and wait (no-op when it already ended).
+stop_server() {
+  if kill -0 "$1" 2>/dev/null; then
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+  fi
+}
+# The peak resident memory (VmHWM) of a running process, in MiB.
+peak_mib() { awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+
+# The app server on DATABASE_URL (sets PORT, BASE, SERVER_PID).
+SRDI_SECRET_KEY=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+export SRDI_SECRET_KEY
+bench_serve() {
+  # Default log level (as in production): per-request logging costs what it costs.
+  start_server server.log /healthz serve
+  SERVER_PID=$STARTED_PID BASE=$STARTED_BASE PORT=${STARTED_BASE##*:}
+}
+
+# ---------------------------------------------------------------------------------
+# The development index: a complete period and its full recompute through the CLI.
+# ---------------------------------------------------------------------------------
+# fill_expert_values PERIOD: the demo generator stores entered values only for the
+# newest period of a generated set (expert scores come with the default demo); this
+# adds one summarised expert value per enterprise and expert-scored indicator, so
+# that a recompute reads a full period. Sets STORED (the period's stored values).
+fill_expert_values() {
+  local period=$1 keys
+  keys=$(sql "SELECT model FROM index_models WHERE active" | python3 -c '
+import json, sys
+m = json.load(sys.stdin)
+print(",".join("(\x27%s\x27)" % i["key"] for d in m["dimensions"] for s in d["subs"]
+               for i in s["indicators"] if i["source"] == "expert"))')
+  [ -n "$keys" ] || die "the active index model has no expert indicators"
+  # Values 40-99 spread over enterprises and indicators (no random(): the same
+  # statement runs on SQLite and PostgreSQL).
+  sql "INSERT INTO index_values (enterprise_id, period, indicator, value, source, updated_at)
+       SELECT e.id, '$period', k.column1, 40 + (e.id * 7 + length(k.column1) * 13) % 60,
+              'expert', '2026-01-01 00:00:00'
+       FROM enterprises e CROSS JOIN (VALUES $keys) k
+       WHERE true
+       ON CONFLICT DO NOTHING" >/dev/null
+  STORED=$(sql "SELECT count(*) FROM index_values WHERE period = '$period'")
+  log "period $period: $STORED stored values (entered and expert)"
+}
+# time_recompute PERIOD: one `index recompute --period PERIOD` with its wall time
+# and peak memory. Sets RECOMPUTE_SECS, RECOMPUTE_MIB, RECOMPUTE_SUMMARY (the CLI's
+# line) and RECOMPUTE_FIGURES (figures read).
+time_recompute() {
+  local out kib
+  out=$(/usr/bin/time -f 'TIME %e %M' "$BIN" index recompute --period "$1" --quiet 2>&1) \
+    || { echo "$out" >&2; die "recompute failed"; }
+  RECOMPUTE_SUMMARY=$(grep "^$1: scored" <<<"$out") || { echo "$out" >&2; die "no summary"; }
+  read -r _ RECOMPUTE_SECS kib < <(grep '^TIME ' <<<"$out")
+  RECOMPUTE_MIB=$((kib / 1024))
+  RECOMPUTE_FIGURES=$(sed -E 's/.* from ([0-9]+) figures.*/\1/' <<<"$RECOMPUTE_SUMMARY")
 }
 
 # ---------------------------------------------------------------------------------
@@ -146,6 +217,7 @@ bench_serve() {
 sign_in() {
   local user=$1 password=$2 jar=$WORK/cookies-$1.txt page csrf status session
   grep -q "^  $user " "$WORK/demo.log" || die "demo did not print the $user account"
+  rm -f "$jar" # a fresh jar: cookies ignore the port, so an earlier server's would come along
   page=$(curl -fsS -c "$jar" -b "$jar" "$BASE/login")
   csrf=$(grep -o 'name="csrf_token" value="[^"]*"' <<<"$page" | head -n1 | sed 's/.*value="//; s/"$//')
   [ -n "$csrf" ] || die "no csrf_token on /login"
@@ -164,6 +236,14 @@ get() {
   code=$(curl -sS -o "$out" -w '%{http_code}' -H "$COOKIE" "$BASE$1")
   [ "$code" = 200 ] || die "GET $1 answered $code (expected 200; 303 means the session was refused)"
   cat "$out"
+}
+
+# page_has PATH PATTERN: GET PATH (200) and grep its body for PATTERN (not in a
+# pipe: grep -q would stop reading early and fail the pipe).
+page_has() {
+  local body
+  body=$(get "$1")
+  grep -q -- "$2" <<<"$body"
 }
 
 # next_href PATH < page: the page's "next page" link to PATH (the only href there
@@ -186,6 +266,42 @@ follow_next() {
     FOLLOWED_PAGES=$((FOLLOWED_PAGES + 1))
   done
   FOLLOWED_URL=$url
+}
+
+# list_last_page DISTRICT: follows the "next" links of the enterprise list filtered
+# by DISTRICT to its last page, and checks the way there against the database: the
+# number of pages, and the cursor (the row before the last page in the list's
+# (name, id) order). Sets LIST_FIRST, LIST_LAST and LIST_PAGES.
+LIST_PAGE_ROWS=50 # PAGE in src/models/enterprise.rs
+list_last_page() {
+  local in_district="district_code = '$1' AND archived_at IS NULL" rows expected cursor_id
+  LIST_FIRST="/enterprises?district=$1"
+  log "following the 'next' links of $LIST_FIRST to its last page"
+  follow_next "$LIST_FIRST"
+  LIST_LAST=$FOLLOWED_URL LIST_PAGES=$FOLLOWED_PAGES
+  rows=$(sql "SELECT count(*) FROM enterprises WHERE $in_district")
+  expected=$(((rows + LIST_PAGE_ROWS - 1) / LIST_PAGE_ROWS))
+  [ "$LIST_PAGES" -eq "$expected" ] \
+    || die "followed $LIST_PAGES pages, expected $expected for $rows rows"
+  [ "$LIST_PAGES" -gt 1 ] || return 0
+  cursor_id=$(sql "SELECT id FROM enterprises WHERE $in_district
+                   ORDER BY name, id LIMIT 1 OFFSET $(((LIST_PAGES - 1) * LIST_PAGE_ROWS - 1))")
+  [[ $LIST_LAST == *"after_id=$cursor_id" ]] \
+    || die "last-page cursor $LIST_LAST does not end at id $cursor_id"
+}
+
+# full_enterprise: prints the id of an enterprise with three years of annual data,
+# two or more titles and board history, from the middle of the id range.
+full_enterprise() {
+  local id
+  id=$(sql "SELECT e.id FROM enterprises e
+            WHERE e.id >= $((ENTERPRISES / 2))
+              AND (SELECT count(*) FROM annual_data a WHERE a.enterprise_id = e.id) >= 3
+              AND (SELECT count(*) FROM qualifications q WHERE q.enterprise_id = e.id) >= 2
+              AND (SELECT count(*) FROM board_entries b WHERE b.enterprise_id = e.id) >= 1
+            ORDER BY e.id LIMIT 1")
+  [ -n "$id" ] || die "no enterprise with annual data, titles and board history"
+  echo "$id"
 }
 
 # Is a response to PATH gzip-compressed when asked for (as browsers ask)? Sets
@@ -243,15 +359,17 @@ add_baselines() {
   add "baseline /healthz, signed in" base "/healthz"
 }
 run() { # label: one warm-up and one measured wrk run; appends to its samples
-  local label=$1 path=${PATH_OF[$1]} hdr=${HDR_OF[$1]} args out line
+  local label=$1 path=${PATH_OF[$1]} hdr=${HDR_OF[$1]} args out line url
+  url=$path # a path on $BASE, or a full URL (another server)
+  [[ $path == http://* ]] || url=$BASE$path
   args=(-t "$THREADS" -c "$CONNECTIONS" --timeout 5s -s "$LUA")
   case $hdr in
     anonymous) ;;
     "") args+=(-H "$COOKIE") ;;
     *) args+=(-H "$COOKIE" -H "$hdr") ;;
   esac
-  wrk "${args[@]}" -d "${WARMUP}s" "$BASE$path" >/dev/null
-  out=$(wrk "${args[@]}" -d "${DURATION}s" "$BASE$path")
+  wrk "${args[@]}" -d "${WARMUP}s" "$url" >/dev/null
+  out=$(wrk "${args[@]}" -d "${DURATION}s" "$url")
   line=$(grep '^RESULT ' <<<"$out") || { echo "$out" >&2; die "wrk gave no result for $path"; }
   local requests rps p50 p99 non200 sockerr
   eval "$(sed 's/^RESULT //' <<<"$line")" # requests= rps= p50= p99= non200= sockerr=
@@ -267,11 +385,14 @@ median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{ v[NR] = $1 } END {
   print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # All rows, REPEAT interleaved rounds (a burst of outside load spreads over all of
-# them), then the medians of each metric on its own (M_RPS, M_P50, M_P99).
+# them), then the medians of each metric on its own (M_RPS, M_P50, M_P99). A script
+# measuring several sets of rows (one per database) empties LABELS in between; the
+# load average before is the first call's.
 declare -A M_RPS M_P50 M_P99
+LOAD_BEFORE=
 bench_measure() {
   local round label
-  LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+  LOAD_BEFORE=${LOAD_BEFORE:-$(cut -d' ' -f1-3 /proc/loadavg)}
   log "measuring: wrk -t$THREADS -c$CONNECTIONS, ${WARMUP}s warm-up + ${DURATION}s per URL, $REPEAT round(s)"
   for round in $(seq 1 "$REPEAT"); do
     [ "$REPEAT" -gt 1 ] && log "round $round of $REPEAT"
@@ -290,14 +411,15 @@ bench_measure() {
 # ---------------------------------------------------------------------------------
 p50_ratio() { awk -v a="${M_P50[$1]}" -v b="${M_P50[$2]}" 'BEGIN { printf "%.2f", a / b }'; }
 
-# report_header TITLE ACCOUNT: what was measured, how, on which commit and binary.
+# report_header TITLE ACCOUNT [DATABASES]: what was measured, how, on which commit
+# and binary (DATABASES defaults to SQLite).
 report_header() {
   echo
-  echo "$1 — $ENTERPRISES enterprises, SQLite, $(nproc) CPUs"
+  echo "$1 — $ENTERPRISES enterprises, ${3:-SQLite}, $(nproc) CPUs"
   echo "  commit $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$REPO" diff --quiet HEAD 2>/dev/null || echo ' (+ uncommitted changes)'), binary $BIN"
   echo "  wrk -t$THREADS -c$CONNECTIONS (keep-alive), ${WARMUP}s warm-up + ${DURATION}s measured per URL and round;"
   echo "  $REPEAT interleaved round(s), medians shown; signed in as $2; non-200 = responses not 200 + socket errors"
-  echo "  data generated in ${GEN_SECS}s; load average before $LOAD_BEFORE, after $LOAD_AFTER"
+  echo "  data generated in ${GEN_NOTE:-${GEN_SECS}s}; load average before $LOAD_BEFORE, after $LOAD_AFTER"
 }
 
 # The table of medians against MIN_RPS / MAX_P99_MS; a missed target row sets MISSED.

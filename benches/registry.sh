@@ -65,19 +65,8 @@ COOKIE=$(sign_in "$STAFF_USER" "$STAFF_PASSWORD")
 # ---------------------------------------------------------------------------------
 # URLs.
 # ---------------------------------------------------------------------------------
-LIST_FIRST="/enterprises?district=$DISTRICT"
-log "following the 'next' links of $LIST_FIRST to its last page"
-follow_next "$LIST_FIRST"
-LIST_LAST=$FOLLOWED_URL
-pages=$FOLLOWED_PAGES
-district_rows=$(sql "SELECT count(*) FROM enterprises WHERE district_code = '$DISTRICT' AND archived_at IS NULL")
-expected_pages=$(((district_rows + 49) / 50))
-[ "$pages" -eq "$expected_pages" ] \
-  || die "followed $pages pages, expected $expected_pages for $district_rows rows"
-# Cross-check the cursor against the database: the row before the last page.
-cursor_id=$(sql "SELECT id FROM enterprises WHERE district_code = '$DISTRICT' AND archived_at IS NULL
-                 ORDER BY name, id LIMIT 1 OFFSET $(((expected_pages - 1) * 50 - 1))")
-[[ "$LIST_LAST" == *"after_id=$cursor_id" ]] || die "last-page cursor $LIST_LAST does not end at id $cursor_id"
+list_last_page "$DISTRICT"
+pages=$LIST_PAGES
 
 # Builds /enterprises?<params> with the keyset cursor after the 51st-from-last row
 # of `where` in (name, id) order: a full last page of 50 rows.
@@ -101,15 +90,7 @@ if [ "$UNFILTERED" = 1 ]; then
   [ "$(grep -c '<td><a href="/enterprises/[0-9]*"' <<<"$body")" -eq 50 ] || die "$ALL_LAST has not 50 rows"
 fi
 
-# An enterprise with three years of annual data, two or more titles and board history,
-# from the middle of the id range.
-EID=$(sql "SELECT e.id FROM enterprises e
-           WHERE e.id >= $((ENTERPRISES / 2))
-             AND (SELECT count(*) FROM annual_data a WHERE a.enterprise_id = e.id) >= 3
-             AND (SELECT count(*) FROM qualifications q WHERE q.enterprise_id = e.id) >= 2
-             AND (SELECT count(*) FROM board_entries b WHERE b.enterprise_id = e.id) >= 1
-           ORDER BY e.id LIMIT 1")
-[ -n "$EID" ] || die "no enterprise with annual data, titles and board history"
+EID=$(full_enterprise)
 ENTERPRISE="/enterprises/$EID"
 get "$ENTERPRISE" >/dev/null
 
