@@ -87,6 +87,14 @@ pub enum Command {
         #[arg(long)]
         to: PathBuf,
     },
+    /// Serve a fixed page on `/` with a bare actix-web server (no database, no
+    /// middleware): the ceiling `benches/national.sh` compares every page with.
+    #[command(hide = true)]
+    BenchBaseline {
+        /// Address to listen on.
+        #[arg(long)]
+        bind: String,
+    },
 }
 
 /// Development index commands.
@@ -279,6 +287,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::BenchBaseline { bind } => bench_baseline(&bind),
     }
 }
 
@@ -315,6 +324,48 @@ fn serve(db: Db, url: &str, bind: &str) -> anyhow::Result<()> {
     let state = AppState::new(db, settings);
     println!("srdi-board listening on http://{addr}  (Ctrl-C to stop)");
     actix_web::rt::System::new().block_on(async move { startup::run(listener, state)?.await })?;
+    Ok(())
+}
+
+/// One row of the bare handler's page, repeated to make about 2 KB of fixed HTML,
+/// the size of a small real page.
+const BASELINE_ROW: &str = "<tr><td>0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghij</td></tr>";
+
+/// A bare actix-web server with the app's worker count and socket settings (see
+/// `startup::run`) and nothing else: what the HTTP stack alone serves on this machine.
+fn bench_baseline(bind: &str) -> anyhow::Result<()> {
+    use actix_web::{App, HttpResponse, HttpServer, web};
+    let listener =
+        TcpListener::bind(bind).map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
+    println!(
+        "bare actix-web baseline listening on http://{}",
+        listener.local_addr()?
+    );
+    let page = web::Bytes::from(format!(
+        "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>baseline</title>\
+         </head><body><main><h1>baseline</h1><table>{}</table></main></body></html>\n",
+        BASELINE_ROW.repeat(18)
+    ));
+    actix_web::rt::System::new().block_on(async move {
+        HttpServer::new(move || {
+            let page = page.clone(); // shared, not copied: Bytes counts references
+            App::new().route(
+                "/",
+                web::get().to(move || {
+                    let page = page.clone();
+                    async move {
+                        HttpResponse::Ok()
+                            .content_type("text/html; charset=utf-8")
+                            .body(page)
+                    }
+                }),
+            )
+        })
+        .tcp_nodelay(true)
+        .listen(listener)?
+        .run()
+        .await
+    })?;
     Ok(())
 }
 
