@@ -17,6 +17,7 @@ mod i18n;
 mod index;
 mod index_admin;
 mod index_data;
+mod injection;
 mod metrics;
 mod migrations;
 mod notifications;
