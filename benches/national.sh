@@ -244,7 +244,8 @@ for db in "${BACKENDS[@]}"; do names+=("${DB_NAME[$db]}") gens+=("${DB_NAME[$db]
 GEN_NOTE=$(printf '%s, ' "${gens[@]}" | sed 's/, $//')
 report_header "National-scale benchmark" "$OFFICIAL_USER (pages), $STAFF_USER (import)" \
   "$(printf '%s and ' "${names[@]}" | sed 's/ and $//')"
-echo "  date $(date -u '+%Y-%m-%d %H:%M UTC'); bare handler: srdi-board bench-baseline (actix-web, fixed 2 KB page)"
+echo "  date $(date -u '+%Y-%m-%d %H:%M UTC'); CPU $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+echo "  bare handler: srdi-board bench-baseline (actix-web, fixed 2 KB page, the app's worker count)"
 echo "  x bare = requests/s / the bare handler's requests/s in the same rounds"
 echo "  peak MiB: pages row = the app server's VmHWM after the page runs; recompute = the"
 echo "  CLI's max RSS; import = the server's VmHWM after it (growth in brackets);"
