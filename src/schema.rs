@@ -235,6 +235,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    financing_generation (id) {
+        id -> Integer,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     financing_needs (id) {
         id -> Integer,
         enterprise_id -> Integer,
@@ -674,6 +681,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     districts,
     enterprises,
     expert_assignments,
+    financing_generation,
     financing_needs,
     financing_referrals,
     gate_items,

@@ -25,6 +25,8 @@ pub struct AppState {
     pub pipeline_cache: crate::models::pipeline::Cache<crate::models::pipeline::Aggregates>,
     /// Dashboard and quarterly-report counts as of a day, on the same generation.
     pub dashboard_cache: crate::models::pipeline::Cache<crate::models::dashboard::Composition>,
+    /// Approved financing totals for the dashboard and the quarterly report.
+    pub financing_cache: crate::models::financing::RollupsCache,
     /// Request and pool metrics for `/metrics`.
     pub metrics: crate::routes::metrics::Metrics,
     /// Active enterprises per data scope (the home page's first figure).
@@ -41,6 +43,7 @@ impl AppState {
             dummy_hash: crate::auth::password::dummy_hash(),
             pipeline_cache: Default::default(),
             dashboard_cache: Default::default(),
+            financing_cache: Default::default(),
             active_counts: Default::default(),
             metrics: Default::default(),
             index_cache: Default::default(),

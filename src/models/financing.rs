@@ -887,7 +887,41 @@ macro_rules! approved {
     }};
 }
 
+/// The financing data generation: bumped (by triggers, in the writing transaction)
+/// whenever a referral, a need's kind or enterprise, or a partner's name changes.
+pub fn generation(conn: &mut DbConnection) -> QueryResult<i64> {
+    use crate::schema::financing_generation as g;
+    Ok(super::only(g::table.filter(g::id.eq(1)).select(g::n), conn)?.unwrap_or(0))
+}
+
+/// What the rollups read: the financing generation and the pipeline generation
+/// (which covers the enterprise columns they group and scope by).
+pub type RollupsGeneration = (i64, i64);
+
+/// Rollups per scope and span, kept while their generations last (one per server).
+pub type RollupsCache = crate::models::pipeline::Cache<Rollups, RollupsGeneration>;
+
+pub fn rollups_generation(conn: &mut DbConnection) -> QueryResult<RollupsGeneration> {
+    Ok((
+        generation(conn)?,
+        crate::models::pipeline::generation(conn)?,
+    ))
+}
+
 impl Rollups {
+    /// `load`, from the cache while `generation` (read first) lasts.
+    pub fn cached(
+        cache: &RollupsCache,
+        generation: RollupsGeneration,
+        conn: &mut DbConnection,
+        scope: &DataScope,
+        span: Option<(NaiveDate, NaiveDate)>,
+    ) -> QueryResult<std::sync::Arc<Rollups>> {
+        cache.at(generation, format!("{scope:?}|{span:?}"), || {
+            Rollups::load(conn, scope, span)
+        })
+    }
+
     /// Approved counts and amounts per kind, partner, district and level (GROUP BY),
     /// of every approval or of those approved in `[from, to)`.
     pub fn load(

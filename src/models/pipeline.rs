@@ -92,13 +92,14 @@ const CACHE_VIEWS: usize = 512;
 
 /// Figures that read the whole pipeline (or its dated history), by view key, each
 /// valid while the data generation it was computed at lasts. One per app server;
-/// the generation lives in the database, so every server sees every write.
+/// the generation lives in the database, so every server sees every write. `G` is
+/// the generation: the pipeline's, or a tuple where a view reads more than it.
 #[derive(Debug)]
-pub struct Cache<V> {
-    views: Mutex<HashMap<String, (i64, Arc<V>)>>,
+pub struct Cache<V, G = i64> {
+    views: Mutex<HashMap<String, (G, Arc<V>)>>,
 }
 
-impl<V> Default for Cache<V> {
+impl<V, G> Default for Cache<V, G> {
     fn default() -> Self {
         Cache {
             views: Mutex::new(HashMap::new()),
@@ -118,6 +119,18 @@ impl<V> Cache<V> {
         // newer than its generation, which the next request then recomputes; never
         // the other way round.
         let generation = generation(conn)?;
+        self.at(generation, key, || compute(conn))
+    }
+}
+
+impl<V, G: PartialEq> Cache<V, G> {
+    /// The view's value at `generation` (read before calling, see `get_or`).
+    pub fn at(
+        &self,
+        generation: G,
+        key: String,
+        compute: impl FnOnce() -> QueryResult<V>,
+    ) -> QueryResult<Arc<V>> {
         let lock = || {
             self.views
                 .lock()
@@ -128,7 +141,7 @@ impl<V> Cache<V> {
         {
             return Ok(value.clone());
         }
-        let value = Arc::new(compute(conn)?);
+        let value = Arc::new(compute()?);
         let mut views = lock();
         if views.len() >= CACHE_VIEWS {
             views.clear();

@@ -67,7 +67,7 @@ pub struct Overview {
     pub targets: Vec<TargetCell>,
     /// Financing approved within the span, in the plan year up to the span's end,
     /// and ever.
-    pub financing: Rollups,
+    pub financing: std::sync::Arc<Rollups>,
     pub financing_year: Totals,
     pub financing_all: Totals,
     /// The newest computed index period and its summary in scope.
@@ -97,9 +97,11 @@ pub fn load(
             .aggregates(conn, scope, &pq.filter(), day, cutoff, year..=year)?;
     let plan = crate::models::cultivation::targets(conn)?;
     let year_start = NaiveDate::from_ymd_opt(year, 1, 1).ok_or(AppError::NotFound)?;
-    let financing = Rollups::load(conn, scope, Some((from, end)))?;
-    let financing_year = Totals::of(&Rollups::load(conn, scope, Some((year_start, end)))?.by_kind);
-    let financing_all = Totals::of(&Rollups::load(conn, scope, None)?.by_kind);
+    let g = crate::models::financing::rollups_generation(conn)?;
+    let mut rollups = |span| Rollups::cached(&state.financing_cache, g, &mut *conn, scope, span);
+    let financing = rollups(Some((from, end)))?;
+    let financing_year = Totals::of(&rollups(Some((year_start, end)))?.by_kind);
+    let financing_all = Totals::of(&rollups(None)?.by_kind);
     let index = match crate::models::index::latest_computed(conn)? {
         Some(p) => Some((p, state.index_cache.summary(conn, p, scope, "")?)),
         None => None,

@@ -574,3 +574,44 @@ async fn a_change_to_title_dates_alone_refreshes_the_cached_counts() {
     // Nobody held it at the quarter start any more: the cached counts were refreshed.
     assert_eq!(after, ("0".into(), "0".into()));
 }
+
+#[tokio::test]
+async fn cached_financing_totals_follow_every_write_they_read() {
+    let app = TestApp::spawn().await;
+    let w = world(&app);
+    let all_time = |html: &str| card(html, "dash-financing").to_string();
+    assert!(all_time(&home(&app, "official").await).contains("累计获批融资 400.00"));
+    // The amount of an approval changes.
+    app.sql(&format!(
+        "UPDATE financing_referrals SET approved_amount = 5000000 WHERE need_id IN \
+         (SELECT id FROM financing_needs WHERE enterprise_id = {})",
+        w.laoshan
+    ));
+    let f = all_time(&home(&app, "official").await);
+    assert!(f.contains("累计获批融资 600.00"), "{f}");
+    // An approval is withdrawn (declined).
+    app.sql(&format!(
+        "UPDATE financing_referrals SET status = 'declined' WHERE need_id IN \
+         (SELECT id FROM financing_needs WHERE enterprise_id = {})",
+        w.shinan
+    ));
+    let f = all_time(&home(&app, "official").await);
+    assert!(f.contains("累计获批融资 500.00"), "{f}");
+    // The need moves to an enterprise of another district: the district official's
+    // scoped totals follow.
+    assert!(all_time(&home(&app, "official_ls").await).contains("500.00"));
+    app.sql(&format!(
+        "UPDATE financing_needs SET enterprise_id = {} WHERE enterprise_id = {}",
+        w.shinan, w.laoshan
+    ));
+    let f = all_time(&home(&app, "official_ls").await);
+    assert!(!f.contains("500.00"), "{f}");
+    // A partner's new name shows in the quarter's table by partner.
+    let client = app.signed_in("official").await;
+    let url = app.url("/reports/quarterly?q=2026Q1");
+    let html = client.get(&url).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("青岛看板银行"));
+    app.sql("UPDATE partners SET name = '青岛改名银行' WHERE name = '青岛看板银行'");
+    let html = client.get(&url).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("青岛改名银行") && !html.contains("青岛看板银行"));
+}

@@ -1,0 +1,7 @@
+DROP TRIGGER partners_generation_update;
+DROP TRIGGER financing_needs_generation_delete;
+DROP TRIGGER financing_needs_generation_update;
+DROP TRIGGER financing_referrals_generation_delete;
+DROP TRIGGER financing_referrals_generation_update;
+DROP TRIGGER financing_referrals_generation_insert;
+DROP TABLE financing_generation;
