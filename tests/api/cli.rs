@@ -481,6 +481,28 @@ fn serve_logs_json_lines_with_request_ids_and_stops_on_sigterm() {
     );
     assert_eq!(event["level"], "INFO");
 
+    // An anonymous visit to a page that needs a sign-in is a redirect, logged as
+    // one INFO line: no warning or error event for an everyday answer.
+    let mut s = TcpStream::connect(&addr).unwrap();
+    write!(
+        s,
+        "GET /pipeline HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    s.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 303"), "{response}");
+    let noisy = std::cell::RefCell::new(Vec::new());
+    let logged = server.next_line(|l| {
+        if l.contains("\"level\":\"ERROR\"") || l.contains("\"level\":\"WARN\"") {
+            noisy.borrow_mut().push(l.to_string());
+        }
+        l.contains("/pipeline") && l.contains("\"http.status_code\"")
+    });
+    assert!(logged.contains("\"http.status_code\":303"), "{logged}");
+    assert!(logged.contains("\"level\":\"INFO\""), "{logged}");
+    assert_eq!(noisy.into_inner(), Vec::<String>::new());
+
     // SIGTERM: actix stops accepting, finishes what is in flight, and exits 0.
     server.sigterm();
     server.next_line(|l| l.contains("graceful shutdown"));
