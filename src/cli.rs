@@ -282,7 +282,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             match db::backup(&db, &to)? {
                 BackupOutcome::Copied => println!("backup written to {}", to.display()),
                 BackupOutcome::UsePgDump(cmd) => {
-                    println!("PostgreSQL databases are backed up with pg_dump; run:\n    {cmd}")
+                    println!(
+                        "PostgreSQL databases are backed up with pg_dump; run:\n    {cmd}\n\
+                         (the password, if the database needs one, comes from PGPASSWORD or ~/.pgpass)"
+                    )
                 }
             }
             Ok(())

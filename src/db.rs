@@ -402,11 +402,33 @@ pub fn backup(db: &Db, to: &Path) -> Result<BackupOutcome, AppError> {
             Ok(BackupOutcome::Copied)
         }
         DbTarget::Postgres(url) => Ok(BackupOutcome::UsePgDump(format!(
-            "pg_dump --format=custom --file='{}' '{}'",
-            to.display(),
-            url
+            "pg_dump --format=custom --file={} {}",
+            shell_quoted(&to.display().to_string()),
+            shell_quoted(&without_password(url))
         ))),
     }
+}
+
+/// The URL without its password (if any), so a printed command does not show it:
+/// pg_dump then takes it from `PGPASSWORD` or `~/.pgpass`.
+fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split_once(':').map_or(userinfo, |(user, _)| user);
+            format!("{scheme}://{user}@{host}{tail}")
+        }
+        None => url.to_string(),
+    }
+}
+
+/// One POSIX shell word.
+fn shell_quoted(word: &str) -> String {
+    format!("'{}'", word.replace('\'', "'\\''"))
 }
 
 /// What `backup` did.
@@ -416,4 +438,29 @@ pub enum BackupOutcome {
     Copied,
     /// PostgreSQL: run this command.
     UsePgDump(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_printed_pg_dump_command_hides_the_password_and_quotes_its_words() {
+        assert_eq!(
+            without_password("postgres://srdi:s3cret@db.example:5432/srdi?sslmode=require"),
+            "postgres://srdi@db.example:5432/srdi?sslmode=require"
+        );
+        assert_eq!(
+            without_password("postgres://postgres@127.0.0.1:5432/x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            without_password("postgres://localhost/x"),
+            "postgres://localhost/x"
+        );
+        assert_eq!(
+            shell_quoted("/backups/it's.dump"),
+            r"'/backups/it'\''s.dump'"
+        );
+    }
 }
