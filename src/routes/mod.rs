@@ -396,14 +396,17 @@ pub async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
     Err(AppError::NotFound)
 }
 
-/// A local path to go to after a form, or `/` for anything that could leave the site.
+/// A local path to go to after a form, or `/` for anything that could leave the site
+/// or could not be a `Location` header (a control character such as a line break
+/// made the redirect fail with a 500: found by wapiti's crlf module via `back`).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n)
             if n.starts_with('/')
                 && !n.starts_with("//")
                 && !n.contains('\\')
-                && !n.contains("://") =>
+                && !n.contains("://")
+                && !n.chars().any(char::is_control) =>
         {
             n.to_string()
         }
@@ -421,6 +424,12 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/tasks\nenv;")), "/");
+        assert_eq!(safe_next(Some("/tasks\r\nSet-Cookie: a=b")), "/");
+        assert_eq!(
+            safe_next(Some("/enterprises?q=海纳")),
+            "/enterprises?q=海纳"
+        );
         assert_eq!(safe_next(None), "/");
     }
 }
