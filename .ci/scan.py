@@ -101,8 +101,11 @@ def requests(log, first, last):
             if n < first or n > last or '"http.status_code"' not in line:
                 continue
             try:
-                span = json.loads(line)["span"]
+                event = json.loads(line)
+                span = event["span"]
             except (ValueError, KeyError):
+                continue
+            if event.get("message") != "close":  # the access line; not an error event
                 continue
             status = int(span.get("http.status_code", 0))
             by_class[f"{status // 100}xx"] += 1
