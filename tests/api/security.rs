@@ -340,3 +340,45 @@ async fn every_post_route_refuses_a_missing_or_wrong_form_token() {
     }
     assert_eq!(audit_rows(), audit_before, "nothing was written");
 }
+
+/// A return address with a line break (header injection) goes to `/`: it is never
+/// echoed into a header, and it is no 500 either (wapiti's crlf module found one).
+#[tokio::test]
+async fn return_addresses_with_line_breaks_go_home() {
+    let app = TestApp::spawn().await;
+    app.user("crlf.user", Role::Staff);
+    let client = app.client();
+    let token = app.csrf(&client, "/login").await;
+    let r = client
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("username", "crlf.user"),
+            ("password", PASSWORD),
+            ("next", "/enterprises\r\nSet-Cookie: evil=1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/");
+    assert!(
+        r.headers()
+            .get_all("set-cookie")
+            .iter()
+            .all(|c| !c.to_str().unwrap().contains("evil"))
+    );
+    let token = app.csrf(&client, "/").await;
+    let r = client
+        .post(app.url("/lang"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("lang", "en"),
+            ("next", "/pipeline\nenv;"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/");
+}
