@@ -215,7 +215,7 @@ async fn resolve(
     if now - s.last_seen_at > TOUCH_EVERY {
         state
             .db
-            .write(move |conn| Ok(Session::touch(conn, id, now)?))
+            .write(move |conn| Ok(Session::touch(conn, id, now, now - TOUCH_EVERY)?))
             .await?;
     }
     Ok(Resolved::Valid(Box::new(SignedIn {

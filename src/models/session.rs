@@ -69,10 +69,23 @@ impl Session {
         )
     }
 
-    /// Records activity (callers throttle this to about once a minute).
-    pub fn touch(conn: &mut DbConnection, id: i32, at: NaiveDateTime) -> QueryResult<()> {
-        diesel::update(sessions::table.find(id))
-            .set(sessions::last_seen_at.eq(at))
+    /// Records activity at `at` unless some request already did since `stale_before`
+    /// (callers touch about once a minute). The condition is in the statement: when a
+    /// minute ends under load, every request in flight on the session sees it stale;
+    /// the first update counts, the others match no row (on PostgreSQL they waited
+    /// for each other's commits, one by one: a second-long stall every minute).
+    pub fn touch(
+        conn: &mut DbConnection,
+        id: i32,
+        at: NaiveDateTime,
+        stale_before: NaiveDateTime,
+    ) -> QueryResult<()> {
+        diesel::update(
+            sessions::table
+                .find(id)
+                .filter(sessions::last_seen_at.lt(stale_before)),
+        )
+        .set(sessions::last_seen_at.eq(at))
             .execute(conn)
             .map(|_| ())
     }
