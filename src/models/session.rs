@@ -86,8 +86,8 @@ impl Session {
                 .filter(sessions::last_seen_at.lt(stale_before)),
         )
         .set(sessions::last_seen_at.eq(at))
-            .execute(conn)
-            .map(|_| ())
+        .execute(conn)
+        .map(|_| ())
     }
 
     /// Ends one session; returns its account id if it existed.
